@@ -1,0 +1,64 @@
+"""Checks across keys that the type-driven schema cannot express: every name must resolve."""
+
+from __future__ import annotations
+
+from codex_py.schema import SchemaError
+from codex_py.settings import Settings
+from codex_py.types import INTENTS
+
+MODEL_KEYS = {
+    "planning": "planning_model",
+    "tool_use": "tool_model",
+    "code_gen": "code_model",
+    "synthesis": "synthesis_model",
+    "safety_check": "safety_model",
+}
+
+
+def check_references(settings: Settings) -> None:
+    """Raise ``SchemaError`` at the first key that names something that does not exist."""
+    providers = settings.providers
+    endpoints = providers.endpoints
+    names = set(endpoints) | set(settings.ensembles)
+    choices = ", ".join(sorted(names))
+
+    def check_name(path: tuple[str, ...], name: str | None) -> None:
+        if name is not None and name not in names:
+            raise SchemaError(path, f"names an unknown provider {name!r}", f"use one of: {choices}")
+
+    check_name(("providers", "default"), providers.default)
+    check_name(("providers", "force"), providers.force)
+    for intent, target in providers.routing.items():
+        path = ("providers", "routing", intent)
+        if intent not in INTENTS:
+            raise SchemaError(path, "is not an intent", f"intents: {', '.join(INTENTS)}")
+        check_name(path, target)
+    valid_model_keys = {"default", *MODEL_KEYS.values()}
+    for name, models in providers.models.items():
+        if name not in endpoints:
+            raise SchemaError(("providers", "models", name), "is not a provider in endpoints")
+        for key in models:
+            if key not in valid_model_keys:
+                keys = ", ".join(sorted(valid_model_keys))
+                raise SchemaError(("providers", "models", name, key), "unknown key", f"use {keys}")
+    for name, ensemble in settings.ensembles.items():
+        if name in endpoints:
+            raise SchemaError(("ensembles", name), "has the name of an endpoint", "rename it")
+        for index, member in enumerate(ensemble.models):
+            provider, sep, model = member.partition(":")
+            path = ("ensembles", name, "models", str(index))
+            if not sep or not model:
+                raise SchemaError(path, f"{member!r} is not provider:model", "e.g. openai:gpt-5.1")
+            if provider not in endpoints and provider != "ember":
+                raise SchemaError(path, f"names an unknown provider {provider!r}")
+    for index, rule in enumerate(settings.rules):
+        if not rule.prefix:
+            raise SchemaError(("rules", str(index), "prefix"), "must not be empty")
+
+
+def model_for(settings: Settings, provider: str, intent: str) -> str | None:
+    """The model ``provider`` uses for ``intent``: the forced one, the intent's, or its default."""
+    if settings.providers.model:
+        return settings.providers.model
+    models = settings.providers.models.get(provider, {})
+    return models.get(MODEL_KEYS.get(intent, ""), models.get("default"))

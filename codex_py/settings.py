@@ -1,0 +1,110 @@
+"""The validated, frozen shape of the configuration.
+
+``config.load()`` is the only code that builds these; everything else receives them. The YAML keys
+are the field names. Defaults for the top-level sections live in ``configs/default.yaml`` (where
+every key is documented); the defaults written here apply to entries users add to open maps
+(a new endpoint, ensemble or rule).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+ApprovalMode = Literal["suggest", "auto-edit", "full-auto"]
+APPROVAL_MODES: tuple[ApprovalMode, ...] = ("suggest", "auto-edit", "full-auto")
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    """How to reach one provider."""
+
+    kind: Literal["openai", "anthropic", "fake"] = "openai"
+    base_url: str | None = None
+    api_key_env: str | None = None
+    wire_api: Literal["responses", "chat"] = "responses"
+    max_output_tokens: int = 8192
+    timeout: float = 600.0
+    script: str | None = None
+    """For ``kind: fake``: a YAML file of scripted replies."""
+
+
+@dataclass(frozen=True)
+class Ensemble:
+    """Several ``provider:model`` members that decide together."""
+
+    models: tuple[str, ...] = ()
+    strategy: Literal["unanimous", "majority", "judge", "first"] = "majority"
+    judge: str | None = None
+    timeout: float = 120.0
+    on_disagreement: Literal["judge", "ask", "refuse"] | None = None
+
+
+@dataclass(frozen=True)
+class ProvidersSettings:
+    default: str
+    force: str | None
+    model: str | None
+    routing: dict[str, str | None]
+    replan_after_failures: int
+    models: dict[str, dict[str, str]]
+    endpoints: dict[str, Endpoint]
+
+
+@dataclass(frozen=True)
+class AgentSettings:
+    approval_mode: ApprovalMode
+    project_doc_max_bytes: int
+    instructions: str | None
+
+
+@dataclass(frozen=True)
+class Limits:
+    max_turns: int
+    max_cost: float | None
+
+
+@dataclass(frozen=True)
+class ShellSettings:
+    default_timeout_ms: int
+    max_timeout_ms: int
+    max_output_bytes: int
+    """The most output, head and tail together, that goes back to the model."""
+
+
+@dataclass(frozen=True)
+class EnvironmentPolicy:
+    """Which environment variables a command's process gets."""
+
+    inherit: Literal["all", "core", "none"]
+    ignore_default_excludes: bool
+    exclude: tuple[str, ...]
+    set: dict[str, str]
+
+
+@dataclass(frozen=True)
+class SandboxSettings:
+    mode: Literal["bwrap", "none"]
+    network: bool
+    writable_roots: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A user rule: commands whose argv starts with ``prefix`` get ``decision``."""
+
+    prefix: tuple[str, ...] = ()
+    decision: Literal["allow", "ask", "deny"] = "ask"
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class Settings:
+    providers: ProvidersSettings
+    ensembles: dict[str, Ensemble]
+    agent: AgentSettings
+    limits: Limits
+    shell: ShellSettings
+    shell_environment_policy: EnvironmentPolicy
+    sandbox: SandboxSettings
+    rules: tuple[Rule, ...] = field(default=())

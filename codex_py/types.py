@@ -1,0 +1,156 @@
+"""Core value types and the Protocols that join the parts.
+
+Inside codex-py there is one message shape: OpenAI Chat Completions style dicts, JSON-serialisable
+as they are::
+
+    {"role": "system" | "user", "content": str}
+    {"role": "assistant", "content": str | None,
+     "tool_calls": [{"id": str, "type": "function", "function": {"name": str, "arguments": str}}]}
+    {"role": "tool", "tool_call_id": str, "content": str}
+
+Provider adapters translate to and from their wire format; nothing else sees an SDK type.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field, fields
+from typing import Any, Literal, Protocol
+
+Message = dict[str, Any]
+ToolSpec = dict[str, Any]
+"""A tool offered to a model: ``{"name", "description", "parameters": <JSON schema>}``."""
+
+Intent = Literal["planning", "tool_use", "code_gen", "synthesis", "safety_check"]
+INTENTS: tuple[Intent, ...] = ("planning", "tool_use", "code_gen", "synthesis", "safety_check")
+
+TextCallback = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class ToolCall:
+    """A tool call proposed by a model. ``arguments`` is the raw JSON text the model wrote."""
+
+    id: str
+    name: str
+    arguments: str
+
+    def parsed(self) -> dict[str, Any]:
+        """The arguments as a dict; raises ``ValueError`` when they are not a JSON object."""
+        value = json.loads(self.arguments or "{}")
+        if not isinstance(value, dict):
+            raise ValueError("tool arguments must be a JSON object")
+        return value
+
+    def to_wire(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "type": "function",
+            "function": {"name": self.name, "arguments": self.arguments},
+        }
+
+
+@dataclass
+class ToolResult:
+    """What a tool returns to the model. A failure is a result, never an exception."""
+
+    output: str
+    exit_code: int = 0
+    duration_seconds: float = 0.0
+    metadata: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return self.exit_code == 0
+
+    def to_model_text(self) -> str:
+        """Codex's shape: ``{"output": ..., "metadata": {"exit_code", "duration_seconds"}}``."""
+        meta = {"exit_code": self.exit_code, "duration_seconds": round(self.duration_seconds, 3)}
+        return json.dumps({"output": self.output, "metadata": meta})
+
+
+@dataclass
+class Usage:
+    """Token counts normalised across APIs."""
+
+    input_tokens: int = 0
+    output_tokens: int = 0
+    cache_read_tokens: int = 0
+    cache_write_tokens: int = 0
+    reasoning_tokens: int = 0
+
+    def __add__(self, other: Usage) -> Usage:
+        return Usage(*(getattr(self, f.name) + getattr(other, f.name) for f in fields(self)))
+
+
+@dataclass(frozen=True)
+class Route:
+    """Where one model call goes, and why."""
+
+    intent: Intent
+    provider: str
+    model: str
+    reason: str
+
+
+@dataclass
+class ModelRequest:
+    """One model call. ``messages`` starts with the system message; ``model`` may be empty until
+    a router fills it in. ``tool_choice="none"`` keeps the tools defined but forbids calling them.
+    """
+
+    messages: list[Message]
+    tools: list[ToolSpec] = field(default_factory=list)
+    model: str = ""
+    intent: Intent | None = None
+    max_output_tokens: int | None = None
+    stream: bool = True
+
+
+@dataclass
+class ModelResponse:
+    """A model's answer in our one shape."""
+
+    text: str
+    tool_calls: list[ToolCall] = field(default_factory=list)
+    usage: Usage = field(default_factory=Usage)
+    provider: str = ""
+    model: str = ""
+    tools_offered: bool = True
+    stop_reason: str = ""
+    route: Route | None = None
+
+    def to_message(self) -> Message:
+        message: Message = {"role": "assistant", "content": self.text or None}
+        if self.tool_calls:
+            message["tool_calls"] = [call.to_wire() for call in self.tool_calls]
+        return message
+
+
+class Provider(Protocol):
+    """Anything that answers a ``ModelRequest``: an SDK adapter, a router, an ensemble."""
+
+    name: str
+
+    async def complete(
+        self, request: ModelRequest, on_text: TextCallback | None = None
+    ) -> ModelResponse: ...
+
+
+@dataclass(frozen=True)
+class TurnContext:
+    """What a router sees when it picks a route: the history and a few derived facts."""
+
+    messages: list[Message]
+    turn: int
+    consecutive_failures: int
+    after_user_message: bool
+    tools_available: bool = True
+    force_planning: bool = False
+
+
+class ProviderRouter(Protocol):
+    """Chooses the provider for every model call. Must be a pure function of the context."""
+
+    def route(self, ctx: TurnContext) -> Route: ...
