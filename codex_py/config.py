@@ -62,8 +62,9 @@ def codex_home(env: Mapping[str, str] | None = None) -> Path:
     return Path(env.get("CODEX_HOME") or Path.home() / ".codex").expanduser()
 
 
-def default_config_text() -> str:
-    return resources.files("codex_py").joinpath("configs/default.yaml").read_text("utf-8")
+def builtin_text(name: str) -> str:
+    """A config file shipped inside the package (``default.yaml``, ``pricing.yaml``)."""
+    return resources.files("codex_py").joinpath(f"configs/{name}").read_text("utf-8")
 
 
 def load(
@@ -76,7 +77,7 @@ def load(
 ) -> LoadedConfig:
     """Merge every layer and validate the result. Raises ``ConfigError`` naming file and line."""
     env = os.environ if env is None else env
-    layers = [parse_yaml(default_config_text(), "default.yaml")]
+    layers = [parse_yaml(builtin_text(name), name) for name in ("default.yaml", "pricing.yaml")]
     files: list[Path] = []
     candidates = [codex_home(env) / "config.yaml", find_project_config(cwd)]
     for path in candidates:

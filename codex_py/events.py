@@ -94,6 +94,44 @@ class UsageEvent(Event):
     cache_read_tokens: int = 0
     cache_write_tokens: int = 0
     reasoning_tokens: int = 0
+    intent: str | None = None
+    cost_usd: float | None = None
+
+
+@dataclass
+class RetryEvent(Event):
+    """A model call failed and will be tried again after ``delay`` seconds."""
+
+    type: ClassVar[str] = "retry"
+    provider: str
+    attempt: int
+    delay: float
+    reason: str
+    discarded_text: bool = False
+
+
+@dataclass
+class FallbackEvent(Event):
+    type: ClassVar[str] = "fallback"
+    intent: str | None
+    from_provider: str
+    to_provider: str
+    model: str
+    reason: str
+
+
+@dataclass
+class CompactionEvent(Event):
+    type: ClassVar[str] = "compaction"
+    tokens_before: int
+    tokens_after: int
+    messages_summarised: int
+
+
+@dataclass
+class WarningEvent(Event):
+    type: ClassVar[str] = "warning"
+    message: str
 
 
 @dataclass

@@ -99,6 +99,32 @@ class Rule:
 
 
 @dataclass(frozen=True)
+class RetrySettings:
+    max_attempts: int
+    base_delay: float
+    max_delay: float
+    stream_idle_timeout: float
+
+
+@dataclass(frozen=True)
+class Price:
+    """US dollars per million tokens."""
+
+    input: float = 0.0
+    output: float = 0.0
+    cache_read: float | None = None
+    cache_write: float | None = None
+
+
+@dataclass(frozen=True)
+class ContextSettings:
+    compact_threshold: float
+    keep_recent_messages: int
+    default_window: int
+    windows: dict[str, int]
+
+
+@dataclass(frozen=True)
 class Settings:
     providers: ProvidersSettings
     ensembles: dict[str, Ensemble]
@@ -107,4 +133,8 @@ class Settings:
     shell: ShellSettings
     shell_environment_policy: EnvironmentPolicy
     sandbox: SandboxSettings
+    retries: RetrySettings
+    fallbacks: dict[str, tuple[str, ...]]
+    context: ContextSettings
+    pricing: dict[str, Price]
     rules: tuple[Rule, ...] = field(default=())
