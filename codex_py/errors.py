@@ -37,14 +37,25 @@ class UsageError(CodexError):
 
 
 class ProviderError(CodexError):
-    """A model call failed. ``status`` is the HTTP status when there was one."""
+    """A model call failed. ``status`` is the HTTP status when there was one; ``retry_after`` is
+    the wait in seconds the server asked for (``Retry-After``, ``retry-after-ms``, or a "try again
+    in Xs" message); ``partial_text`` says whether text had already streamed when it failed."""
 
     def __init__(
-        self, message: str, hint: str = "", *, status: int | None = None, retryable: bool = False
+        self,
+        message: str,
+        hint: str = "",
+        *,
+        status: int | None = None,
+        retryable: bool = False,
+        retry_after: float | None = None,
+        partial_text: bool = False,
     ) -> None:
         super().__init__(message, hint)
         self.status = status
         self.retryable = retryable
+        self.retry_after = retry_after
+        self.partial_text = partial_text
 
 
 class ContextLengthError(ProviderError):
