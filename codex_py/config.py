@@ -18,7 +18,7 @@ from typing import Any
 
 import yaml
 
-from codex_py.config_checks import check_references
+from codex_py.config_checks import check_references, resolve_aliases
 from codex_py.errors import ConfigError
 from codex_py.schema import SchemaError, build, dotted
 from codex_py.settings import Settings
@@ -96,7 +96,7 @@ def load(
     for layer in layers:
         _merge(merged, layer.data, (), layer, sources)
     try:
-        settings = build(Settings, merged)
+        settings = resolve_aliases(build(Settings, merged))
         check_references(settings)
     except SchemaError as error:
         where = _origin_of(error.path, sources)

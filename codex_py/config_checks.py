@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from codex_py.schema import SchemaError
 from codex_py.settings import Settings
 from codex_py.types import INTENTS
@@ -24,7 +26,10 @@ def check_references(settings: Settings) -> None:
 
     def check_name(path: tuple[str, ...], name: str | None) -> None:
         if name is not None and name not in names:
-            raise SchemaError(path, f"names an unknown provider {name!r}", f"use one of: {choices}")
+            hint = f"use one of: {choices}"
+            if name == ENSEMBLE_ALIAS:
+                hint = "define an ensemble under `ensembles:` (see configs/safety-first.yaml)"
+            raise SchemaError(path, f"names an unknown provider {name!r}", hint)
 
     check_name(("providers", "default"), providers.default)
     check_name(("providers", "force"), providers.force)
@@ -54,6 +59,31 @@ def check_references(settings: Settings) -> None:
     for index, rule in enumerate(settings.rules):
         if not rule.prefix:
             raise SchemaError(("rules", str(index), "prefix"), "must not be empty")
+
+
+ENSEMBLE_ALIAS = "ensemble"
+
+
+def resolve_aliases(settings: Settings) -> Settings:
+    """``ensemble`` as a provider name means the ensemble named ``default``, or the only one."""
+    ensembles = settings.ensembles
+    if ENSEMBLE_ALIAS in ensembles or ENSEMBLE_ALIAS in settings.providers.endpoints:
+        return settings
+    target = "default" if "default" in ensembles else next(iter(ensembles), None)
+    if target is None or (len(ensembles) > 1 and target != "default"):
+        return settings
+
+    def resolve(name: str | None) -> str | None:
+        return target if name == ENSEMBLE_ALIAS else name
+
+    p = settings.providers
+    providers = replace(
+        p,
+        default=resolve(p.default) or p.default,
+        force=resolve(p.force),
+        routing={intent: resolve(name) for intent, name in p.routing.items()},
+    )
+    return replace(settings, providers=providers)
 
 
 def model_for(settings: Settings, provider: str, intent: str) -> str | None:

@@ -28,6 +28,14 @@ class SessionStart(Event):
 
 
 @dataclass
+class HistoryEvent(Event):
+    """A message appended to the conversation history (what a session log replays on resume)."""
+
+    type: ClassVar[str] = "history"
+    message: dict[str, Any]
+
+
+@dataclass
 class RouteEvent(Event):
     type: ClassVar[str] = "route"
     intent: str
@@ -172,14 +180,15 @@ class ListSink:
 
 
 class JsonlSink:
-    """One JSON object per line, flushed as it is written. Deltas are left out unless asked for."""
+    """One JSON object per line, flushed as it is written. Streaming deltas and raw history
+    messages are left out unless ``verbose``."""
 
-    def __init__(self, stream: TextIO, *, deltas: bool = False) -> None:
+    def __init__(self, stream: TextIO, *, verbose: bool = False) -> None:
         self.stream = stream
-        self.deltas = deltas
+        self.verbose = verbose
 
     def emit(self, event: Event) -> None:
-        if isinstance(event, TextDelta | ToolOutput) and not self.deltas:
+        if isinstance(event, TextDelta | ToolOutput | HistoryEvent) and not self.verbose:
             return
         self.stream.write(json.dumps(event.to_dict()) + "\n")
         self.stream.flush()

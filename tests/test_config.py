@@ -167,3 +167,12 @@ def test_show_lists_sources_and_masks_secrets(repo: Path, home: Path) -> None:
     assert secret not in text
     assert "OPENAI_API_KEY (openai): set (sk-…1234)" in text
     assert "ANTHROPIC_API_KEY (anthropic): not set" in text
+
+
+def test_provider_ensemble_means_the_default_or_only_ensemble(repo: Path, home: Path) -> None:
+    only = ["ensembles.quality.models=[openai:a, anthropic:b]", "providers.force=ensemble"]
+    assert load(repo, home, overrides=only).settings.providers.force == "quality"
+    two = [*only, "ensembles.default.models=[openai:a]"]
+    assert load(repo, home, overrides=two).settings.providers.force == "default"
+    with pytest.raises(ConfigError, match="define an ensemble under"):
+        load(repo, home, overrides=["providers.force=ensemble"])
