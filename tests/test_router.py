@@ -73,7 +73,7 @@ def test_router_uses_routing_and_models(tmp_path: Path) -> None:
     router = SmartProviderRouter(settings(tmp_path, "providers.models.openai.tool_model=tm"))
     plan = router.route(turn_context([SYSTEM, USER]))
     assert (plan.intent, plan.provider) == ("planning", "anthropic")
-    assert plan.model == "claude-sonnet-4-5"
+    assert plan.model == "claude-sonnet-4-6"
     assert "routing.planning = anthropic" in plan.reason
     act = router.route(turn_context([SYSTEM, USER, PLAN]))
     assert (act.intent, act.provider, act.model) == ("tool_use", "openai", "tm")
