@@ -155,6 +155,9 @@ class SessionEnd(Event):
     status: str
     turns: int
     usage: dict[str, int] = field(default_factory=dict)
+    cost: dict[str, Any] = field(default_factory=dict)
+    """Totals in US dollars and tokens, by provider, by model and by intent."""
+    fallbacks: list[dict[str, str | None]] = field(default_factory=list)
 
 
 class Sink(Protocol):

@@ -29,7 +29,11 @@ from codex_py.types import (
 
 
 def turn_context(
-    messages: Sequence[Message], *, tools_available: bool = True, force_planning: bool = False
+    messages: Sequence[Message],
+    *,
+    tools_available: bool = True,
+    force_planning: bool = False,
+    requested_intent: Intent | None = None,
 ) -> TurnContext:
     """Derive what the router needs from the history."""
     turn = sum(1 for m in messages if m["role"] == "assistant")
@@ -43,7 +47,9 @@ def turn_context(
         elif message["role"] != "assistant" or not message.get("tool_calls"):
             break  # a user message or a plan resets the count
     after_user = bool(messages) and messages[-1]["role"] == "user"
-    return TurnContext(list(messages), turn, failures, after_user, tools_available, force_planning)
+    return TurnContext(
+        list(messages), turn, failures, after_user, tools_available, force_planning, requested_intent
+    )
 
 
 def _tool_failed(message: Message) -> bool:
@@ -56,6 +62,8 @@ def _tool_failed(message: Message) -> bool:
 
 def classify(ctx: TurnContext, replan_after_failures: int) -> tuple[Intent, str]:
     """The intent of the next call, and why."""
+    if ctx.requested_intent:
+        return ctx.requested_intent, f"the caller asked for {ctx.requested_intent}"
     if not ctx.tools_available:
         return "synthesis", "no tools offered: a text-only call"
     if ctx.force_planning:
@@ -116,7 +124,10 @@ class RoutedProvider:
         self, request: ModelRequest, on_text: TextCallback | None = None
     ) -> ModelResponse:
         ctx = turn_context(
-            request.messages, tools_available=bool(request.tools), force_planning=self.plan_next
+            request.messages,
+            tools_available=bool(request.tools),
+            force_planning=self.plan_next,
+            requested_intent=request.intent,
         )
         self.plan_next = False
         route = self.router.route(ctx)

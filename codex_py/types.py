@@ -97,7 +97,7 @@ class Route:
 @dataclass
 class ModelRequest:
     """One model call. ``messages`` starts with the system message; ``model`` may be empty until
-    a router fills it in. ``tool_choice="none"`` keeps the tools defined but forbids calling them.
+    a router fills it in; ``intent``, when the caller sets it, is the route a router must take.
     """
 
     messages: list[Message]
@@ -148,6 +148,7 @@ class TurnContext:
     after_user_message: bool
     tools_available: bool = True
     force_planning: bool = False
+    requested_intent: Intent | None = None
 
 
 class ProviderRouter(Protocol):

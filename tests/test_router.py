@@ -92,3 +92,8 @@ def test_unset_route_falls_back_to_default(tmp_path: Path) -> None:
     route = router.route(turn_context([SYSTEM, USER]))
     assert route.provider == "openai"
     assert "providers.default" in route.reason
+
+
+def test_a_requested_intent_wins() -> None:
+    ctx = turn_context([SYSTEM, USER], requested_intent="synthesis")
+    assert classify(ctx, 2) == ("synthesis", "the caller asked for synthesis")
