@@ -29,7 +29,7 @@ app.add_typer(config_app, name="config")
 
 SUBCOMMANDS = {"exec", "run", "config"}
 VALUE_OPTIONS = {"--provider", "-m", "--model", "--config", "-c", "--override", "-a",
-                 "--approval-mode", "--max-turns", "-C", "--cd"}  # fmt: skip
+                 "--approval-mode", "--max-turns", "--max-cost", "-C", "--cd"}  # fmt: skip
 
 ConfigFile = Annotated[
     Path | None, typer.Option("--config", help="A YAML config file layered over the others.")
@@ -75,6 +75,9 @@ def run_command(
     max_turns: Annotated[
         int | None, typer.Option("--max-turns", help="Most model calls in the run.")
     ] = None,
+    max_cost: Annotated[
+        float | None, typer.Option("--max-cost", help="Stop once the run has cost this many USD.")
+    ] = None,
     json_output: Annotated[
         bool, typer.Option("--json", help="Print events as JSON lines on stdout.")
     ] = False,
@@ -95,6 +98,8 @@ def run_command(
         flags["agent", "approval_mode"] = ("full-auto", "--full-auto")
     if max_turns is not None:
         flags["limits", "max_turns"] = (max_turns, "--max-turns")
+    if max_cost is not None:
+        flags["limits", "max_cost"] = (max_cost, "--max-cost")
     interactive = ctx.info_name == "run" and not json_output and sys.stdin.isatty()
     options = RunOptions(prompt, flags, config, overrides or [], json_output, cd, interactive)
     raise typer.Exit(run(options))

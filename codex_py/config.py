@@ -105,7 +105,8 @@ def load(
 
 
 def find_project_config(cwd: Path) -> Path | None:
-    """The nearest ``.codex/config.yaml`` from ``cwd`` up to the git root (only ``cwd`` outside git)."""
+    """The nearest ``.codex/config.yaml`` from ``cwd`` up to the git root (outside git, only
+    ``cwd`` is looked at)."""
     cwd = cwd.resolve()
     chain = [cwd, *cwd.parents]
     root = next((d for d in chain if (d / ".git").exists()), None)
@@ -180,7 +181,9 @@ def flag_layer(flags: Mapping[KeyPath, tuple[Any, str]], overrides: Sequence[str
     for item in overrides:
         key, sep, raw = item.partition("=")
         if not sep or not key.strip():
-            raise ConfigError(f"-c {item!r}: expected dotted.key=value", "e.g. -c limits.max_turns=20")
+            raise ConfigError(
+                f"-c {item!r}: expected dotted.key=value", "e.g. -c limits.max_turns=20"
+            )
         try:
             value = yaml.safe_load(raw) if raw.strip() else None
         except yaml.YAMLError:
@@ -201,7 +204,11 @@ def _set(layer: Layer, path: KeyPath, value: Any, origin: str) -> None:
 
 
 def _merge(
-    into: dict[str, Any], data: dict[str, Any], path: KeyPath, layer: Layer, sources: dict[KeyPath, str]
+    into: dict[str, Any],
+    data: dict[str, Any],
+    path: KeyPath,
+    layer: Layer,
+    sources: dict[KeyPath, str],
 ) -> None:
     for key, value in data.items():
         child = (*path, str(key))

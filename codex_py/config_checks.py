@@ -51,11 +51,13 @@ def check_references(settings: Settings) -> None:
             raise SchemaError(("ensembles", name), "has the name of an endpoint", "rename it")
         for index, member in enumerate(ensemble.models):
             provider, sep, model = member.partition(":")
-            path = ("ensembles", name, "models", str(index))
+            member_path = ("ensembles", name, "models", str(index))
             if not sep or not model:
-                raise SchemaError(path, f"{member!r} is not provider:model", "e.g. openai:gpt-5.1")
+                raise SchemaError(
+                    member_path, f"{member!r} is not provider:model", "e.g. openai:gpt-5.1"
+                )
             if provider not in endpoints and provider != "ember":
-                raise SchemaError(path, f"names an unknown provider {provider!r}")
+                raise SchemaError(member_path, f"names an unknown provider {provider!r}")
     for index, rule in enumerate(settings.rules):
         if not rule.prefix:
             raise SchemaError(("rules", str(index), "prefix"), "must not be empty")

@@ -11,9 +11,9 @@ from pathlib import Path
 
 from codex_py import providers
 from codex_py.agent import Agent
+from codex_py.context import Compactor, IntentProvider, context_window
 from codex_py.errors import ConfigError
 from codex_py.events import NullSink, Sink
-from codex_py.context import Compactor, IntentProvider, context_window
 from codex_py.pricing import CostTracker
 from codex_py.prompt import load_project_docs, system_prompt
 from codex_py.providers.retry import FallbackProvider, RetryingProvider, parse_fallbacks

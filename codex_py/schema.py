@@ -41,7 +41,7 @@ def build(tp: Any, value: Any, path: Path = ()) -> Any:
     if origin in (Union, types.UnionType):
         return _build_union(tp, value, path)
     if origin is dict:
-        key_type, value_type = get_args(tp)
+        _, value_type = get_args(tp)
         mapping = _expect(value, dict, "a mapping", path)
         return {str(k): build(value_type, v, (*path, str(k))) for k, v in mapping.items()}
     if origin is tuple:

@@ -14,7 +14,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from codex_py.errors import ToolError
-from codex_py.events import ApprovalEvent, NullSink, Sink, ToolCallEvent, ToolOutput, ToolResultEvent
+from codex_py.events import (
+    ApprovalEvent,
+    NullSink,
+    Sink,
+    ToolCallEvent,
+    ToolOutput,
+    ToolResultEvent,
+)
 from codex_py.policy import Action, Decision, PatchAction, ShellAction, decide
 from codex_py.settings import Settings
 from codex_py.tools.apply_patch import (
@@ -163,4 +170,3 @@ class Toolbox:
             sandbox=self.settings.sandbox if decision.sandbox else None,
             on_output=lambda chunk: self.sink.emit(ToolOutput(call.id, chunk)),
         )
-

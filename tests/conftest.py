@@ -43,9 +43,7 @@ def free_port() -> int:
 
 
 @pytest.fixture
-def codex(
-    fake_api: FakeAPI, tmp_path: Path
-) -> Callable[..., subprocess.CompletedProcess[str]]:
+def codex(fake_api: FakeAPI, tmp_path: Path) -> Callable[..., subprocess.CompletedProcess[str]]:
     """Run the real `codex` command against the fake API, with a clean home and fake keys."""
     home = tmp_path / "codex-home"
 

@@ -40,7 +40,9 @@ def test_defaults_route_planning_to_anthropic_and_tools_to_openai(repo: Path, ho
 
 
 def test_layers_apply_in_order_and_remember_their_source(repo: Path, home: Path) -> None:
-    (home / "config.yaml").write_text("limits:\n  max_turns: 10\nagent:\n  project_doc_max_bytes: 5\n")
+    (home / "config.yaml").write_text(
+        "limits:\n  max_turns: 10\nagent:\n  project_doc_max_bytes: 5\n"
+    )
     (repo / ".codex").mkdir()
     project = repo / ".codex" / "config.yaml"
     project.write_text("limits:\n  max_turns: 20\n")
@@ -115,8 +117,14 @@ BAD_CONFIGS = [
     ("providers:\n  routing:\n    planning: gemini\n", r"c\.yaml:3: .*unknown provider 'gemini'"),
     ("providers:\n  routing:\n    dreaming: openai\n", r"c\.yaml:3: .*is not an intent"),
     ("providers:\n  models:\n    openai: {fast_model: x}\n", r"c\.yaml:3: .*unknown key"),
-    ("ensembles:\n  s: {models: [openai]}\n", r"c\.yaml:2: ensembles\.s\.models\.0 .*provider:model"),
-    ("rules:\n  - {prefix: [], decision: deny}\n", r"c\.yaml:2: rules\.0\.prefix must not be empty"),
+    (
+        "ensembles:\n  s: {models: [openai]}\n",
+        r"c\.yaml:2: ensembles\.s\.models\.0 .*provider:model",
+    ),
+    (
+        "rules:\n  - {prefix: [], decision: deny}\n",
+        r"c\.yaml:2: rules\.0\.prefix must not be empty",
+    ),
     ("- just\n- a list\n", r"c\.yaml:1: the config must be a mapping"),
     ("shell: 5\n", r"c\.yaml:1: shell must be a mapping"),
 ]
@@ -142,7 +150,7 @@ def test_bad_env_override_names_the_variable(repo: Path, home: Path) -> None:
 def test_bad_override_names_the_flag(repo: Path, home: Path) -> None:
     with pytest.raises(ConfigError, match=r"-c limits\.max_turns: limits\.max_turns must be"):
         load(repo, home, overrides=["limits.max_turns=many"])
-    with pytest.raises(ConfigError, match="expected dotted.key=value"):
+    with pytest.raises(ConfigError, match=r"expected dotted\.key=value"):
         load(repo, home, overrides=["limits.max_turns"])
 
 
@@ -156,12 +164,16 @@ def test_missing_api_key_names_the_variable(repo: Path, home: Path) -> None:
     with pytest.raises(ConfigError, match="OPENAI_API_KEY is not set") as caught:
         providers.api_key("openai", settings.providers.endpoints["openai"], {})
     assert caught.value.exit_code == 2
-    assert providers.api_key("openai", settings.providers.endpoints["openai"], {"OPENAI_API_KEY": "k"})
+    assert providers.api_key(
+        "openai", settings.providers.endpoints["openai"], {"OPENAI_API_KEY": "k"}
+    )
 
 
 def test_show_lists_sources_and_masks_secrets(repo: Path, home: Path) -> None:
     secret = "sk-live-abcdefghijklmnop1234"
-    text = show(repo, None, ["limits.max_turns=7"], env={"CODEX_HOME": str(home), "OPENAI_API_KEY": secret})
+    text = show(
+        repo, None, ["limits.max_turns=7"], env={"CODEX_HOME": str(home), "OPENAI_API_KEY": secret}
+    )
     assert "limits.max_turns" in text
     assert "= 7  # -c limits.max_turns" in text
     assert secret not in text

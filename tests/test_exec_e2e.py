@@ -68,7 +68,9 @@ def test_plans_with_claude_and_acts_with_openai(fake_api: FakeAPI, repo: Path, c
     assert json.dumps(PLAN) in json.dumps(sent[1].body)
 
 
-def test_plain_output_prints_the_answer_on_stdout(fake_api: FakeAPI, repo: Path, codex: Any) -> None:
+def test_plain_output_prints_the_answer_on_stdout(
+    fake_api: FakeAPI, repo: Path, codex: Any
+) -> None:
     fake_api.add({"text": PLAN}, api="anthropic")
     fake_api.add({"text": "Nothing to do."}, api="openai")
     done = codex("exec", "look around", cwd=repo)
@@ -87,7 +89,8 @@ def test_forced_provider_takes_every_call(
     done = codex("exec", "--json", "--provider", provider, "list files", cwd=repo)
     assert done.returncode == 0, done.stderr
     assert [r.api for r in fake_api.requests] == [provider] * 3
-    assert "utils.py" in [e for e in events(done.stdout) if e["type"] == "tool_result"][0]["output"]
+    result = next(e for e in events(done.stdout) if e["type"] == "tool_result")
+    assert "utils.py" in result["output"]
     assert fake_api.requests[1].body["tools"]
 
 
@@ -100,7 +103,7 @@ def test_a_refused_command_reaches_the_model_and_the_run_goes_on(
     done = codex("exec", "--json", "create a file", cwd=repo)
     assert done.returncode == 0, done.stderr
     assert not (repo / "created.txt").exists()
-    result = [e for e in events(done.stdout) if e["type"] == "tool_result"][0]
+    result = next(e for e in events(done.stdout) if e["type"] == "tool_result")
     assert result["exit_code"] != 0 and "Refused" in result["output"]
     last_input = json.dumps(fake_api.requests[-1].body)
     assert "Refused" in last_input
@@ -148,10 +151,12 @@ def test_unreachable_endpoint_is_one_line_exit_1(repo: Path, codex: Any, free_po
 
 
 def test_unknown_model_names_the_model(fake_api: FakeAPI, repo: Path, codex: Any) -> None:
-    fake_api.add(
-        {"status": 404, "error": {"message": "The model `nope` does not exist", "type": "invalid_request_error", "code": "model_not_found"}},
-        api="openai",
-    )  # fmt: skip
+    error = {
+        "message": "The model `nope` does not exist",
+        "type": "invalid_request_error",
+        "code": "model_not_found",
+    }
+    fake_api.add({"status": 404, "error": error}, api="openai")
     done = codex("exec", "--provider", "openai", "-m", "nope", "hi", cwd=repo)
     assert done.returncode == 1
     assert "nope" in done.stderr

@@ -18,7 +18,11 @@ PLAN: Message = {"role": "assistant", "content": "1. look\n2. fix"}
 
 
 def call(i: int) -> Message:
-    tool_call = {"id": f"c{i}", "type": "function", "function": {"name": "shell", "arguments": "{}"}}
+    tool_call = {
+        "id": f"c{i}",
+        "type": "function",
+        "function": {"name": "shell", "arguments": "{}"},
+    }
     return {"role": "assistant", "content": None, "tool_calls": [tool_call]}
 
 
@@ -32,7 +36,11 @@ CASES = [
     ("after the plan", [SYSTEM, USER, PLAN], "tool_use"),
     ("after a good result", [SYSTEM, USER, PLAN, call(1), result(1, 0)], "tool_use"),
     ("one failure", [SYSTEM, USER, PLAN, call(1), result(1, 1)], "tool_use"),
-    ("two failures", [SYSTEM, USER, PLAN, call(1), result(1, 1), call(2), result(2, 2)], "planning"),
+    (
+        "two failures",
+        [SYSTEM, USER, PLAN, call(1), result(1, 1), call(2), result(2, 2)],
+        "planning",
+    ),
     (
         "a success breaks the run of failures",
         [SYSTEM, USER, PLAN, call(1), result(1, 1), call(2), result(2, 0), call(3), result(3, 1)],

@@ -12,13 +12,17 @@ from rich.markup import escape
 
 from codex_py.events import (
     ApprovalEvent,
+    CompactionEvent,
     ErrorEvent,
     Event,
+    FallbackEvent,
     MessageEvent,
+    RetryEvent,
     RouteEvent,
     SessionEnd,
     ToolCallEvent,
     ToolResultEvent,
+    WarningEvent,
 )
 
 OUTPUT_PREVIEW_LINES = 6
@@ -48,9 +52,26 @@ class ExecView:
         elif isinstance(event, ErrorEvent):
             hint = f" [dim]({escape(event.hint)})[/]" if event.hint else ""
             print_(f"[bold red]error:[/] {escape(event.message)}{hint}")
+        elif isinstance(event, RetryEvent):
+            lost = " (partial answer discarded)" if event.discarded_text else ""
+            print_(
+                f"[yellow]  retry[/] {escape(event.provider)} attempt {event.attempt + 1} in"
+                f" {event.delay:.1f}s: {escape(event.reason)}{lost}"
+            )
+        elif isinstance(event, FallbackEvent):
+            print_(
+                f"[yellow]  fallback[/] {escape(event.from_provider)} → {escape(event.to_provider)}"
+                f" [dim]({escape(event.reason)})[/]"
+            )
+        elif isinstance(event, CompactionEvent):
+            print_(
+                f"[dim]compacted the history: {event.messages_summarised} messages summarised,"
+                f" ~{event.tokens_before} → ~{event.tokens_after} tokens[/]"
+            )
+        elif isinstance(event, WarningEvent):
+            print_(f"[yellow]warning:[/] {escape(event.message)}")
         elif isinstance(event, SessionEnd):
-            tokens = event.usage.get("input_tokens", 0) + event.usage.get("output_tokens", 0)
-            print_(f"[dim]{event.status} · {event.turns} model calls · {tokens} tokens[/]")
+            print_(f"[dim]{escape(session_summary(event))}[/]")
 
     def _result(self, event: ToolResultEvent) -> None:
         colour = "green" if event.exit_code == 0 else "red"
@@ -62,6 +83,26 @@ class ExecView:
             self.console.print(f"  [dim]{escape(line)}[/]")
         if len(lines) > OUTPUT_PREVIEW_LINES:
             self.console.print(f"  [dim]… {len(lines) - OUTPUT_PREVIEW_LINES} more lines[/]")
+
+
+def session_summary(event: SessionEnd) -> str:
+    """One or two lines: status, calls, tokens, cost by provider, and any fallbacks."""
+    tokens = event.usage.get("input_tokens", 0) + event.usage.get("output_tokens", 0)
+    parts = [event.status, f"{event.turns} model calls", f"{tokens} tokens"]
+    cost = event.cost
+    if cost:
+        by_provider = cost.get("by_provider", {})
+        spent = ", ".join(
+            f"{name} ${tally['cost_usd']:.4f}"
+            if tally.get("cost_usd") is not None
+            else f"{name} (no price)"
+            for name, tally in by_provider.items()
+        )
+        parts.append(f"${cost.get('total_usd', 0.0):.4f}" + (f" ({spent})" if spent else ""))
+    text = " · ".join(parts)
+    for fell in event.fallbacks:
+        text += f"\nfell back: {fell['intent']} {fell['from']} → {fell['to']}"
+    return text
 
 
 def describe_call(name: str, arguments: str) -> str:
