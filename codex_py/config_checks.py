@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import Literal
 
 from codex_py.schema import SchemaError
 from codex_py.settings import Settings
@@ -64,10 +65,20 @@ def check_references(settings: Settings) -> None:
 
 
 ENSEMBLE_ALIAS = "ensemble"
+DEFAULT_WIRE: dict[str, Literal["responses", "chat"]] = {
+    "openai": "responses",
+    "openai-compatible": "chat",
+}
 
 
 def resolve_aliases(settings: Settings) -> Settings:
-    """``ensemble`` as a provider name means the ensemble named ``default``, or the only one."""
+    """Fill in what names imply: an endpoint's wire API from its kind, and ``ensemble`` as a
+    provider name meaning the ensemble named ``default``, or the only one."""
+    endpoints = {
+        name: replace(ep, wire_api=ep.wire_api or DEFAULT_WIRE.get(ep.kind))
+        for name, ep in settings.providers.endpoints.items()
+    }
+    settings = replace(settings, providers=replace(settings.providers, endpoints=endpoints))
     ensembles = settings.ensembles
     if ENSEMBLE_ALIAS in ensembles or ENSEMBLE_ALIAS in settings.providers.endpoints:
         return settings

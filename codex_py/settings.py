@@ -19,10 +19,11 @@ APPROVAL_MODES: tuple[ApprovalMode, ...] = ("suggest", "auto-edit", "full-auto")
 class Endpoint:
     """How to reach one provider."""
 
-    kind: Literal["openai", "anthropic", "fake"] = "openai"
+    kind: Literal["openai", "openai-compatible", "anthropic", "fake"] = "openai"
     base_url: str | None = None
     api_key_env: str | None = None
-    wire_api: Literal["responses", "chat"] = "responses"
+    wire_api: Literal["responses", "chat"] | None = None
+    """None: ``responses`` for kind openai, ``chat`` for kind openai-compatible."""
     max_output_tokens: int = 8192
     timeout: float = 600.0
     script: str | None = None

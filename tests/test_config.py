@@ -114,7 +114,7 @@ BAD_CONFIGS = [
     ("limits:\n  max_tunrs: 3\n", r"c\.yaml:2: limits\.max_tunrs unknown key"),
     ("limits:\n  max_turns: ten\n", r"c\.yaml:2: limits\.max_turns must be a whole number"),
     ("agent:\n  approval_mode: yolo\n", r"c\.yaml:2: agent\.approval_mode must be one of"),
-    ("providers:\n  routing:\n    planning: gemini\n", r"c\.yaml:3: .*unknown provider 'gemini'"),
+    ("providers:\n  routing:\n    planning: nobody\n", r"c\.yaml:3: .*unknown provider 'nobody'"),
     ("providers:\n  routing:\n    dreaming: openai\n", r"c\.yaml:3: .*is not an intent"),
     ("providers:\n  models:\n    openai: {fast_model: x}\n", r"c\.yaml:3: .*unknown key"),
     (
@@ -188,3 +188,19 @@ def test_provider_ensemble_means_the_default_or_only_ensemble(repo: Path, home: 
     assert load(repo, home, overrides=two).settings.providers.force == "default"
     with pytest.raises(ConfigError, match="define an ensemble under"):
         load(repo, home, overrides=["providers.force=ensemble"])
+
+
+def test_presets_default_their_wire_api(repo: Path, home: Path) -> None:
+    endpoints = load(repo, home).settings.providers.endpoints
+    assert endpoints["openai"].wire_api == "responses"
+    assert endpoints["ollama"].wire_api == "chat"
+    assert endpoints["ollama"].api_key_env is None
+    assert endpoints["azure"].wire_api == "responses"
+    for name in ("openrouter", "groq", "deepseek", "mistral", "xai", "gemini"):
+        assert endpoints[name].base_url and endpoints[name].api_key_env
+
+
+def test_a_preset_without_base_url_is_a_clear_error(repo: Path, home: Path) -> None:
+    settings = load(repo, home).settings
+    with pytest.raises(ConfigError, match="'azure' has no base_url"):
+        providers.build(settings, "azure", {"AZURE_OPENAI_API_KEY": "k"}, repo)

@@ -199,3 +199,23 @@ def test_config_show_and_validate(repo: Path, codex: Any) -> None:
     assert "test-openai-key" not in shown.stdout
     valid = codex("config", "validate", "ok.yaml", cwd=repo)
     assert valid.returncode == 0 and "valid" in valid.stdout
+
+
+def test_a_chat_completions_preset_needs_no_key(fake_api: FakeAPI, repo: Path, codex: Any) -> None:
+    fake_api.add({"text": PLAN}, api="openai")
+    fake_api.add(shell("ls"), api="openai")
+    fake_api.add({"text": "Listed."}, api="openai")
+    url = f"providers.endpoints.ollama.base_url={fake_api.openai_base_url}"
+    done = codex("exec", "--provider", "ollama", "-c", url, "list", cwd=repo)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "Listed."
+    assert {r.path for r in fake_api.requests} == {"/v1/chat/completions"}
+    assert fake_api.requests[0].model == "qwen3-coder"
+
+
+def test_q_is_an_alias_of_exec(fake_api: FakeAPI, repo: Path, codex: Any) -> None:
+    fake_api.add({"text": PLAN}, api="anthropic")
+    fake_api.add({"text": "hello"}, api="openai")
+    done = codex("-q", "say hello", cwd=repo)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "hello"

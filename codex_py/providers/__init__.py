@@ -18,6 +18,7 @@ from codex_py.types import Provider
 
 ADAPTERS = {
     "openai": ("codex_py.providers.openai", "OpenAIProvider"),
+    "openai-compatible": ("codex_py.providers.openai", "OpenAIProvider"),
     "anthropic": ("codex_py.providers.anthropic", "AnthropicProvider"),
     "fake": ("codex_py.providers.fake", "FakeProvider"),
 }
@@ -64,6 +65,11 @@ def build(settings: Settings, name: str, env: Mapping[str, str], cwd: Path) -> P
     """Construct the provider named ``name`` from its endpoint settings."""
     ep = endpoint(settings, name)
     key = api_key(name, ep, env)
+    if ep.kind == "openai-compatible" and not ep.base_url:
+        raise ConfigError(
+            f"provider {name!r} has no base_url",
+            f"set providers.endpoints.{name}.base_url to the server's API address",
+        )
     module_name, class_name = ADAPTERS[ep.kind]
     cls: Any = getattr(importlib.import_module(module_name), class_name)
     if ep.kind == "fake":
