@@ -29,13 +29,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from codex_py.commands import (
-    commands_needing_approval,
-    dangerous_reason,
-    is_dangerous,
-    is_known_safe,
-    nested_commands,
-)
+from codex_py.commands import dangerous_reason, is_dangerous, nested_commands
+from codex_py.safe_commands import commands_needing_approval, is_known_safe
 from codex_py.settings import ApprovalMode, Rule
 
 __all__ = [

@@ -15,6 +15,8 @@ import openai
 
 from codex_py.errors import ProviderError
 from codex_py.providers import openai_wire
+from codex_py.providers.openai_chat_wire import ChatStream
+from codex_py.providers.openai_responses_wire import ResponsesStream, stream_error
 from codex_py.providers.sdk_adapter import SdkAdapter
 from codex_py.providers.wire_common import (
     CallTarget,
@@ -38,12 +40,17 @@ class OpenAIProvider(SdkAdapter[openai.AsyncOpenAI]):
             max_retries=0,
         )
 
+    @property
+    def _wire_api(self) -> openai_wire.WireApi:
+        """The endpoint's wire; the Responses API when the config left it unset."""
+        return self.endpoint.wire_api or "responses"
+
     def _to_wire(self, request: ModelRequest, max_tokens: int) -> dict[str, Any]:
-        wire_api = self.endpoint.wire_api
+        wire_api = self._wire_api
         return openai_wire.to_wire(request, wire_api=wire_api, max_output_tokens=max_tokens)
 
     async def _post(self, body: dict[str, Any], *, stream: bool) -> Any:
-        path = "/chat/completions" if self.endpoint.wire_api == "chat" else "/responses"
+        path = "/chat/completions" if self._wire_api == "chat" else "/responses"
         if stream:
             stream_cls = openai.AsyncStream[object]
             return await self.client.post(
@@ -52,12 +59,12 @@ class OpenAIProvider(SdkAdapter[openai.AsyncOpenAI]):
         return await self.client.post(path, cast_to=object, body=body)
 
     def _from_wire(self, reply: Any) -> ModelResponse:
-        return openai_wire.from_wire(reply, wire_api=self.endpoint.wire_api)
+        return openai_wire.from_wire(reply, wire_api=self._wire_api)
 
     def _accumulator(self, target: CallTarget) -> StreamAccumulator:
-        if self.endpoint.wire_api == "chat":
-            return openai_wire.ChatStream(target)
-        return openai_wire.ResponsesStream(target)
+        if self._wire_api == "chat":
+            return ChatStream(target)
+        return ResponsesStream(target)
 
     def _failure(self, exc: Exception, target: CallTarget) -> ProviderError | None:
         if isinstance(exc, openai.APIStatusError):
@@ -71,7 +78,7 @@ class OpenAIProvider(SdkAdapter[openai.AsyncOpenAI]):
         if isinstance(exc, openai.APIConnectionError):
             return connection_error(target, str(exc.__cause__ or exc))
         if isinstance(exc, openai.APIError):  # an error object sent inside a stream
-            return openai_wire.stream_error(target, _error_object(exc.body, exc.message))
+            return stream_error(target, _error_object(exc.body, exc.message))
         return None
 
 
