@@ -8,7 +8,7 @@ tools (a plan) adds its text to the history and the loop goes on.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Literal, Protocol
 
@@ -25,6 +25,7 @@ from codex_py.events import (
     UsageEvent,
 )
 from codex_py.pricing import CostTracker
+from codex_py.providers.members import close_providers
 from codex_py.toolbox import StopRun
 from codex_py.types import (
     Message,
@@ -68,6 +69,7 @@ class Agent:
         max_cost: float | None = None,
         costs: CostTracker | None = None,
         compactor: Compactor | None = None,
+        closers: Sequence[Provider] = (),
         sink: Sink | None = None,
     ) -> None:
         self.provider = provider
@@ -77,6 +79,7 @@ class Agent:
         self.sink = sink or NullSink()
         self.costs = costs or CostTracker({}, self.sink)
         self.compactor = compactor
+        self.closers = closers
         self.history: list[Message] = []
         self.usage = Usage()
         self.fallbacks: list[dict[str, str | None]] = []
@@ -115,9 +118,15 @@ class Agent:
         except (StopRun, asyncio.CancelledError, KeyboardInterrupt):
             status = "cancelled"
             self._answer_open_calls("aborted: the user stopped the run")
+        finally:
+            await self.close()
         summary = self.costs.summary()
         self.sink.emit(SessionEnd(status, turns, asdict(self.usage), summary, self.fallbacks))
         return RunResult(status, final, turns, self.usage, error)
+
+    async def close(self) -> None:
+        """Close the providers' connections; they reopen on the next call (in any event loop)."""
+        await close_providers(self.closers)
 
     async def compact(self, *, force: bool = False) -> None:
         """Summarise the middle of the history when it nears the context window (or ``force``)."""

@@ -1,14 +1,14 @@
 """One exception tree for codex-py. Every error carries a one-line ``hint`` saying how to fix it.
 
-    CodexError
-    ├── ConfigError          bad YAML, unknown key, wrong type, missing API key  (exit 2)
-    ├── UsageError           bad command-line arguments                          (exit 2)
-    ├── ProviderError        a model call failed (HTTP status, network, bad reply) (exit 1)
-    │   └── ContextLengthError   the request did not fit the model's context window
-    ├── ToolError            a tool could not run; fed back to the model, never a crash
-    │   ├── PatchError       apply_patch could not parse or apply a patch
-    │   └── SandboxError     the sandbox is missing or cannot start
-    └── BudgetExceeded       the run reached its cost limit
+CodexError
+├── ConfigError          bad YAML, unknown key, wrong type, missing API key  (exit 2)
+├── UsageError           bad command-line arguments                          (exit 2)
+├── ProviderError        a model call failed (HTTP status, network, bad reply) (exit 1)
+│   └── ContextLengthError   the request did not fit the model's context window
+├── ToolError            a tool could not run; fed back to the model, never a crash
+│   ├── PatchError       apply_patch could not parse or apply a patch
+│   └── SandboxError     the sandbox is missing or cannot start
+└── BudgetExceeded       the run reached its cost limit
 """
 
 from __future__ import annotations

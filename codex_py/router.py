@@ -48,7 +48,13 @@ def turn_context(
             break  # a user message or a plan resets the count
     after_user = bool(messages) and messages[-1]["role"] == "user"
     return TurnContext(
-        list(messages), turn, failures, after_user, tools_available, force_planning, requested_intent
+        list(messages),
+        turn,
+        failures,
+        after_user,
+        tools_available,
+        force_planning,
+        requested_intent,
     )
 
 

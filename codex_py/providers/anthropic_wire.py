@@ -48,6 +48,10 @@ _STOP_REASONS = {
 Block = dict[str, Any]
 
 
+CACHE = {"type": "ephemeral"}
+CONTINUE = "Continue."
+
+
 def to_wire(request: ModelRequest, *, max_tokens: int) -> dict[str, Any]:
     """The ``POST /v1/messages`` body (the keyword arguments of ``messages.create``)."""
     structured = bool(request.tools)
@@ -64,14 +68,27 @@ def to_wire(request: ModelRequest, *, max_tokens: int) -> dict[str, Any]:
             turns[-1]["content"].extend(blocks)
         else:
             turns.append({"role": role, "content": blocks})
+    if turns and turns[-1]["role"] == "assistant":
+        # A final assistant turn would be read as a prefill to continue; ask for the next turn.
+        turns.append({"role": "user", "content": _text_blocks(CONTINUE)})
+    _mark_cache_breakpoint(turns)
     kwargs: dict[str, Any] = {"model": request.model, "max_tokens": max_tokens, "messages": turns}
     if system:
-        kwargs["system"] = "\n\n".join(system)
+        kwargs["system"] = [{"type": "text", "text": "\n\n".join(system), "cache_control": CACHE}]
     if request.tools:
         kwargs["tools"] = [_tool(spec) for spec in request.tools]
     if request.stream:
         kwargs["stream"] = True
     return kwargs
+
+
+def _mark_cache_breakpoint(turns: list[dict[str, Any]]) -> None:
+    """Prompt caching: mark the end of the history, so the next call (which repeats all of it
+    and adds a little) reads the prefix from the cache. With the system prompt's mark that is
+    two of the four breakpoints the API allows."""
+    if turns and turns[-1]["content"]:
+        last = turns[-1]["content"][-1]
+        turns[-1]["content"][-1] = {**last, "cache_control": CACHE}
 
 
 def _turn_blocks(message: Message, structured: bool) -> tuple[str, list[Block]]:

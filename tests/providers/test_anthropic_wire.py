@@ -9,7 +9,13 @@ from typing import Any
 import pytest
 
 from codex_py.errors import ContextLengthError, ProviderError
-from codex_py.providers.anthropic_wire import MessagesStream, from_wire, to_wire
+from codex_py.providers.anthropic_wire import (
+    CACHE,
+    CONTINUE,
+    MessagesStream,
+    from_wire,
+    to_wire,
+)
 from codex_py.providers.wire_common import CallTarget, portable_call_id
 from codex_py.types import Message, ModelRequest, ToolCall, Usage
 
@@ -47,7 +53,9 @@ def test_system_goes_to_system_and_same_role_turns_merge() -> None:
     assert kwargs["model"] == "claude-test"
     assert kwargs["max_tokens"] == 1024
     assert "stream" not in kwargs
-    assert kwargs["system"] == "You are a coding agent.\n\nBe brief."
+    assert kwargs["system"] == [
+        {"type": "text", "text": "You are a coding agent.\n\nBe brief.", "cache_control": CACHE}
+    ]
     assert kwargs["tools"] == [
         {"name": "shell", "description": "Run a command", "input_schema": {"type": "object"}}
     ]
@@ -78,7 +86,32 @@ def test_tool_calls_become_tool_use_and_results_lead_the_next_user_turn() -> Non
         "tool_use_id": OPENAI_ID,
         "content": '{"output": "a.py"}',
     }
-    assert results["content"][2] == {"type": "text", "text": "Now summarise."}
+    # The last block of the history is the prompt-cache breakpoint.
+    assert results["content"][2] == {
+        "type": "text",
+        "text": "Now summarise.",
+        "cache_control": CACHE,
+    }
+
+
+def test_only_the_system_prompt_and_the_end_of_the_history_are_cache_breakpoints() -> None:
+    kwargs = to_wire(request(), max_tokens=1)
+    marked = [b for turn in kwargs["messages"] for b in turn["content"] if "cache_control" in b]
+    assert marked == [kwargs["messages"][-1]["content"][-1]]
+    assert kwargs["system"][0]["cache_control"] == CACHE
+
+
+def test_a_history_ending_with_the_assistant_asks_for_the_next_turn() -> None:
+    plan = ModelRequest(
+        messages=[
+            {"role": "user", "content": "Fix it."},
+            {"role": "assistant", "content": "1. Read\n2. Fix"},
+        ],
+        model="claude-test",
+    )
+    turns = to_wire(plan, max_tokens=1)["messages"]
+    assert [t["role"] for t in turns] == ["user", "assistant", "user"]
+    assert turns[-1]["content"][0]["text"] == CONTINUE
 
 
 def test_ids_that_anthropic_rejects_are_rewritten_the_same_in_call_and_result() -> None:

@@ -165,7 +165,7 @@ def test_server_receives_tools_roles_and_tool_results(fake_api: FakeAPI, wire: s
     assert request.headers["authorization"] == "Bearer test-key"
     if wire == "messages":
         assert "anthropic-version" in request.headers
-        assert body["system"] == "Be helpful."
+        assert body["system"][0]["text"] == "Be helpful."
         assert [turn["role"] for turn in body["messages"]] == ["user", "assistant", "user"]
         assert body["max_tokens"] == 8192
     else:
