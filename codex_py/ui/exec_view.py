@@ -24,6 +24,7 @@ from codex_py.events import (
     ToolResultEvent,
     WarningEvent,
 )
+from codex_py.providers.consensus import EnsembleMemberEvent, VoteEvent
 
 OUTPUT_PREVIEW_LINES = 6
 
@@ -32,7 +33,7 @@ class ExecView:
     """A sink that prints one compact line (or a few) per event."""
 
     def __init__(self, console: Console | None = None) -> None:
-        self.console = console or Console(stderr=True, highlight=False)
+        self.console = console or Console(stderr=True, highlight=False, soft_wrap=True)
 
     def emit(self, event: Event) -> None:
         print_ = self.console.print
@@ -67,6 +68,15 @@ class ExecView:
             print_(
                 f"[dim]compacted the history: {event.messages_summarised} messages summarised,"
                 f" ~{event.tokens_before} → ~{event.tokens_after} tokens[/]"
+            )
+        elif isinstance(event, EnsembleMemberEvent):
+            status = escape(event.answer[:100]) if event.ok else f"[red]{escape(event.error)}[/]"
+            print_(f"  [dim]{escape(event.member)} {event.latency_seconds:.1f}s:[/] {status}")
+        elif isinstance(event, VoteEvent):
+            colour = "green" if event.outcome in ("agreed", "allow", "chosen", "first") else "red"
+            print_(
+                f"[{colour}]  vote {escape(event.ensemble)} ({event.strategy}): {event.outcome}[/]"
+                f" [dim]{escape(event.reason)}[/]"
             )
         elif isinstance(event, WarningEvent):
             print_(f"[yellow]warning:[/] {escape(event.message)}")

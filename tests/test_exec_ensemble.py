@@ -1,0 +1,124 @@
+"""Ensembles through the real `codex exec`: a run driven by consensus, and the safety vote."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from codex_py.testing.fake_api import FakeAPI
+
+ENSEMBLE = """
+ensembles:
+  default:
+    models: [openai:gpt-a, anthropic:claude-b]
+    strategy: unanimous
+"""
+SAFETY = """
+providers:
+  routing: {safety_check: safety}
+ensembles:
+  safety:
+    models: [openai:gpt-s, anthropic:claude-s]
+    strategy: unanimous
+    timeout: 10
+"""
+
+
+def shell(*argv: str) -> dict[str, Any]:
+    return {"tool_calls": [{"name": "shell", "arguments": {"command": list(argv)}}]}
+
+
+def both(fake: FakeAPI, reply_a: dict[str, Any], reply_b: dict[str, Any] | None = None) -> None:
+    fake.add(reply_a, model="gpt-a")
+    fake.add(reply_b or reply_a, model="claude-b")
+
+
+def events(stdout: str) -> list[dict[str, Any]]:
+    return [json.loads(line) for line in stdout.splitlines() if line.strip()]
+
+
+def of(log: list[dict[str, Any]], kind: str) -> list[dict[str, Any]]:
+    return [e for e in log if e["type"] == kind]
+
+
+def test_provider_ensemble_runs_what_members_agree_on_and_refuses_the_rest(
+    fake_api: FakeAPI, repo: Path, codex: Any
+) -> None:
+    (repo / "ens.yaml").write_text(ENSEMBLE)
+    both(fake_api, {"text": "1. List the files\n2. Report"})
+    both(fake_api, shell("ls"))
+    both(fake_api, shell("cat", "utils.py"), shell("ls", "-la"))
+    both(fake_api, {"text": "There is one file."})
+    done = codex(
+        "exec", "--json", "--config", "ens.yaml", "--provider", "ensemble", "look", cwd=repo
+    )
+    assert done.returncode == 0, done.stderr
+    log = events(done.stdout)
+    assert {r["provider"] for r in of(log, "route")} == {"default"}
+    results = of(log, "tool_result")
+    assert len(results) == 1 and "utils.py" in results[0]["output"]  # only the agreed `ls` ran
+    votes = of(log, "vote")
+    assert [v["outcome"] for v in votes] == ["agreed", "agreed", "refused", "agreed"]
+    refusal = [m for m in of(log, "message") if "cat utils.py" in m["text"]]
+    assert refusal and "ls -la" in refusal[0]["text"]
+    members = of(log, "ensemble_member")
+    assert {m["member"] for m in members} == {"openai:gpt-a", "anthropic:claude-b"}
+    assert log[-1]["status"] == "completed"
+    # Both members saw every call, each on its own API.
+    assert sorted(r.model for r in fake_api.requests) == ["claude-b"] * 4 + ["gpt-a"] * 4
+
+
+def test_safety_vote_allows_a_dangerous_command_only_when_unanimous(
+    fake_api: FakeAPI, repo: Path, codex: Any
+) -> None:
+    (repo / "safety.yaml").write_text(SAFETY)
+    (repo / "build").mkdir()
+    (repo / "dist").mkdir()
+    fake_api.add({"text": "1. Clean build\n2. Clean dist"}, api="anthropic")
+    fake_api.add(shell("rm", "-rf", "build"), api="openai")
+    allow = {"text": '{"decision": "allow", "reason": "build/ is generated output"}'}
+    deny = {"text": '{"decision": "deny", "reason": "dist/ may hold release files"}'}
+    fake_api.add(allow, model="gpt-s")
+    fake_api.add(allow, model="claude-s")
+    fake_api.add(shell("rm", "-rf", "dist"), api="openai")
+    fake_api.add(allow, model="gpt-s")
+    fake_api.add(deny, model="claude-s")
+    fake_api.add({"text": "Cleaned build; dist was kept."}, api="openai")
+    done = codex("exec", "--json", "--config", "safety.yaml", "--full-auto", "clean", cwd=repo)
+    assert done.returncode == 0, done.stderr
+    assert not (repo / "build").exists()
+    assert (repo / "dist").exists()
+    results = of(events(done.stdout), "tool_result")
+    assert results[0]["exit_code"] == 0
+    assert results[1]["exit_code"] != 0
+    assert "dist/ may hold release files" in results[1]["output"]
+    votes = [r for r in fake_api.requests if r.model in ("gpt-s", "claude-s")]
+    assert len(votes) == 4
+    assert "rm -rf build" in json.dumps(votes[0].body)
+
+
+def test_a_safety_member_that_fails_counts_as_deny(
+    fake_api: FakeAPI, repo: Path, codex: Any
+) -> None:
+    (repo / "safety.yaml").write_text(SAFETY)
+    (repo / "build").mkdir()
+    fake_api.add({"text": "1. Clean"}, api="anthropic")
+    fake_api.add(shell("rm", "-rf", "build"), api="openai")
+    fake_api.add({"text": '{"decision": "allow", "reason": "fine"}'}, model="gpt-s")
+    for _ in range(5):  # every retry of the other member fails
+        fake_api.add({"status": 503, "error": {"message": "unavailable"}}, model="claude-s")
+    fake_api.add({"text": "Could not clean."}, api="openai")
+    config = [
+        "--config",
+        "safety.yaml",
+        "-c",
+        "retries.base_delay=0.01",
+        "-c",
+        "retries.max_delay=0.02",
+    ]
+    done = codex("exec", "--json", *config, "--full-auto", "clean", cwd=repo)
+    assert done.returncode == 0, done.stderr
+    assert (repo / "build").exists()
+    result = of(events(done.stdout), "tool_result")[0]
+    assert result["exit_code"] != 0
