@@ -138,11 +138,12 @@ def test_shipped_table_prices_the_models_we_route_to(tmp_path: Path) -> None:
     wanted = {
         *("gpt-5.1", "gpt-5.1-codex", "gpt-5", "gpt-5-mini", "gpt-5-nano", "o3", "o4-mini"),
         *("gpt-4.1", "gpt-4.1-mini", "gpt-4o", "gpt-4o-mini"),
-        *("claude-opus-4-1", "claude-opus-4", "claude-sonnet-4-5", "claude-sonnet-4"),
+        *("claude-opus-4-1", "claude-opus-4", "claude-sonnet-4-6", "claude-sonnet-4-5"),
+        *("claude-sonnet-4",),
         *("claude-haiku-4-5", "claude-3-5-haiku"),
     }
     assert wanted <= set(prices)
-    assert "scripted" not in prices
+    assert prices.pop("scripted") == Price(0, 0)  # the offline fake provider is free
     for model, price in prices.items():
         assert price.cache_read is not None and price.cache_write is not None, model
         assert 0 < price.cache_read < price.input <= price.cache_write < price.output, model
