@@ -8,6 +8,7 @@ tools (a plan) adds its text to the history and the loop goes on.
 from __future__ import annotations
 
 import asyncio
+import uuid
 from collections.abc import Awaitable, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Literal, Protocol
@@ -80,6 +81,7 @@ class Agent:
         self.costs = costs or CostTracker({}, self.sink)
         self.compactor = compactor
         self.closers = closers
+        self.session_id = uuid.uuid4().hex
         self.history: list[Message] = []
         self.usage = Usage()
         self.fallbacks: list[dict[str, str | None]] = []
@@ -147,7 +149,9 @@ class Agent:
             return await self.provider.complete(self._request(), on_text=self._on_text)
 
     def _request(self) -> ModelRequest:
-        return ModelRequest(messages=list(self.history), tools=self.tools.specs())
+        return ModelRequest(
+            messages=list(self.history), tools=self.tools.specs(), cache_key=self.session_id
+        )
 
     async def _step(self) -> tuple[bool, str]:
         """One model call and its tool calls. Returns (finished, assistant text)."""

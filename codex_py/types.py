@@ -106,6 +106,8 @@ class ModelRequest:
     intent: Intent | None = None
     max_output_tokens: int | None = None
     stream: bool = True
+    cache_key: str | None = None
+    """A per-session key for providers' prompt caches (OpenAI ``prompt_cache_key``)."""
 
 
 @dataclass

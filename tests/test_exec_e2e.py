@@ -64,6 +64,10 @@ def test_plans_with_claude_and_acts_with_openai(fake_api: FakeAPI, repo: Path, c
     assert log[-1] == {**log[-1], "type": "session_end", "status": "completed", "turns": 4}
     messages = [e for e in log if e["type"] == "message"]
     assert messages[-1]["text"] == "Added a docstring to add()."
+    # Prompt caching: one cache key for the session's OpenAI calls, breakpoints for Anthropic.
+    keys = {r.body.get("prompt_cache_key") for r in sent[1:]}
+    assert len(keys) == 1 and None not in keys
+    assert sent[0].body["system"][0]["cache_control"] == {"type": "ephemeral"}
     # The plan went into the history the tool model saw.
     assert json.dumps(PLAN) in json.dumps(sent[1].body)
 

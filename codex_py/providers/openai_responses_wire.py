@@ -65,6 +65,8 @@ def responses_to_wire(request: ModelRequest, max_output_tokens: int) -> dict[str
     }
     if instructions:
         kwargs["instructions"] = "\n\n".join(instructions)
+    if request.cache_key:
+        kwargs["prompt_cache_key"] = request.cache_key  # route a session's calls to one cache
     if request.tools:
         kwargs["tools"] = [_responses_tool(spec) for spec in request.tools]
     if request.stream:

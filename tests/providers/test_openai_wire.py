@@ -346,3 +346,9 @@ def test_chat_stream_without_finish_reason_is_a_retryable_failure() -> None:
     with pytest.raises(ProviderError, match="finish_reason") as caught:
         stream.finish()
     assert caught.value.retryable
+
+
+def test_the_session_cache_key_goes_to_the_responses_api_only() -> None:
+    keyed = ModelRequest(messages=[{"role": "user", "content": "hi"}], model="m", cache_key="s1")
+    assert to_wire(keyed, wire_api="responses", max_output_tokens=5)["prompt_cache_key"] == "s1"
+    assert "prompt_cache_key" not in to_wire(keyed, wire_api="chat", max_output_tokens=5)
