@@ -85,12 +85,9 @@ def main() -> None:
             codex = [sys.executable, "-m", "codex_py.cli", "exec", "--provider", provider, "hi"]
             sdk = [first_byte([sys.executable, "-c", sdk_script], env, cwd) for _ in range(runs)]
             ours = [first_byte(codex, env, cwd) for _ in range(runs)]
-            print(
-                f"{provider:<9} SDK alone, launch → request  {statistics.median(sdk) * 1000:7.1f} ms"
-            )
-            print(
-                f"{provider:<9} codex exec, launch → request {statistics.median(ours) * 1000:7.1f} ms"
-            )
+            for label, times in (("SDK alone, ", sdk), ("codex exec,", ours)):
+                median = statistics.median(times) * 1000
+                print(f"{provider:<9} {label} launch → request {median:7.1f} ms")
     server.shutdown()
 
 
