@@ -148,6 +148,9 @@ def rewrite_argv(args: list[str]) -> list[str]:
 
 def main(argv: list[str] | None = None) -> None:
     args = rewrite_argv(list(sys.argv[1:] if argv is None else argv))
+    if args == ["--version"]:  # answered before typer builds its parser, which costs ~90 ms
+        print(f"codex-py {__version__}")
+        sys.exit(0)
     command = typer.main.get_command(app)
     try:
         command.main(args, prog_name="codex")  # exits through SystemExit
