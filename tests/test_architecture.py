@@ -61,6 +61,10 @@ def test_help_and_version_import_no_sdk_and_no_prompt_toolkit() -> None:
 
 
 def test_importing_the_package_has_no_side_effects() -> None:
-    script = "import codex_py, sys; print(sorted(m for m in sys.modules if m.startswith('codex_py')))"
-    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    script = (
+        "import codex_py, sys; print(sorted(m for m in sys.modules if m.startswith('codex_py')))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True
+    )
     assert done.stdout.strip() == "['codex_py']"
