@@ -18,6 +18,7 @@ from codex_py.errors import BudgetExceeded, CodexError, ContextLengthError
 from codex_py.events import (
     ErrorEvent,
     HistoryEvent,
+    HistoryReset,
     MessageEvent,
     NullSink,
     SessionEnd,
@@ -136,6 +137,7 @@ class Agent:
             compacted = await self.compactor.maybe_compact(self.history, force=force)
             if compacted is not self.history:
                 self.history = compacted
+                self.sink.emit(HistoryReset(compacted))
 
     async def _call_model(self) -> ModelResponse:
         """One model call; a context-length error compacts the history and tries once more."""

@@ -22,12 +22,13 @@ from codex_py.errors import CodexError
 app = typer.Typer(
     add_completion=False,
     context_settings={"help_option_names": ["-h", "--help"]},
-    help="codex-py: a coding agent that routes every model call to the right provider.",
+    help="codex-py: a coding agent that routes every model call to the right provider.\n\n"
+    "`codex [OPTIONS] [PROMPT]` opens an interactive session; `codex exec PROMPT` runs one task.",
 )
 config_app = typer.Typer(help="Inspect the configuration.")
 app.add_typer(config_app, name="config")
 
-SUBCOMMANDS = {"exec", "run", "config"}
+SUBCOMMANDS = {"exec", "run", "config", "resume", "sessions"}
 VALUE_OPTIONS = {"--provider", "-m", "--model", "--config", "-c", "--override", "-a",
                  "--approval-mode", "--max-turns", "--max-cost", "-C", "--cd"}  # fmt: skip
 
@@ -52,11 +53,26 @@ def root(
         typer.echo(ctx.get_help())
 
 
-@app.command("exec")
-@app.command("run", hidden=True)
+@app.command(
+    "exec",
+    help="Run one task without asking: what needs approval is refused (or use --full-auto)."
+    " `codex exec resume [ID | --last] PROMPT` continues a saved session.",
+)
+@app.command("resume", help="Reopen a saved session: codex resume [ID | --last].")
+@app.command("run", hidden=True, help="An interactive session (plain `codex [PROMPT]`).")
 def run_command(
     ctx: typer.Context,
-    prompt: Annotated[str | None, typer.Argument(help="The task. '-' or none reads stdin.")] = None,
+    words: Annotated[
+        list[str] | None,
+        typer.Argument(
+            help="The task ('-' or none reads stdin). `codex exec resume [ID] PROMPT` and"
+            " `codex resume [ID]` continue a saved session.",
+            show_default=False,
+        ),
+    ] = None,
+    last: Annotated[
+        bool, typer.Option("--last", help="With resume: the most recent session.")
+    ] = False,
     provider: Annotated[
         str | None, typer.Option("--provider", help="Send every call to this provider.")
     ] = None,
@@ -84,8 +100,9 @@ def run_command(
     cd: Annotated[Path | None, typer.Option("-C", "--cd", help="Work in this directory.")] = None,
     debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks.")] = False,
 ) -> None:
-    """Run a task. `codex exec` never asks: what needs approval is refused (or --full-auto)."""
+    """Run a task: interactively, with `codex exec`, or resuming a session."""
     from codex_py.cli_run import RunOptions, run
+    from codex_py.cli_sessions import resume_command
 
     flags: dict[tuple[str, ...], tuple[Any, str]] = {}
     if provider:
@@ -100,9 +117,25 @@ def run_command(
         flags["limits", "max_turns"] = (max_turns, "--max-turns")
     if max_cost is not None:
         flags["limits", "max_cost"] = (max_cost, "--max-cost")
-    interactive = ctx.info_name == "run" and not json_output and sys.stdin.isatty()
+    words = list(words or [])
+    resume = ctx.info_name == "resume" or (ctx.info_name == "exec" and words[:1] == ["resume"])
+    if ctx.info_name == "exec" and resume:
+        words = words[1:]
+    session = None if last or not resume or not words else words.pop(0)
+    prompt = " ".join(words) or None
+    interactive = ctx.info_name != "exec" and not json_output and sys.stdin.isatty()
     options = RunOptions(prompt, flags, config, overrides or [], json_output, cd, interactive)
-    raise typer.Exit(run(options))
+    raise typer.Exit(resume_command(options, session) if resume else run(options))
+
+
+@app.command("sessions")
+def sessions(
+    show_all: Annotated[bool, typer.Option("--all", help="List every session.")] = False,
+) -> None:
+    """List saved sessions: when, where, first prompt, turns, cost."""
+    from codex_py.cli_sessions import sessions_command
+
+    raise typer.Exit(sessions_command(None if show_all else 20))
 
 
 @config_app.command("show")
@@ -124,9 +157,12 @@ def config_validate(
     typer.echo(f"ok: {file or 'the configuration here'} is valid")
 
 
-def rewrite_argv(args: list[str]) -> list[str]:
-    """Let ``codex [OPTIONS] PROMPT`` and ``codex -q PROMPT`` reach the right subcommand."""
-    if not args or args[0] in ("-h", "--help", "--version"):
+def rewrite_argv(args: list[str], *, terminal: bool = False) -> list[str]:
+    """Let ``codex [OPTIONS] PROMPT`` and ``codex -q PROMPT`` reach the right subcommand;
+    plain ``codex`` in a terminal opens a session."""
+    if not args:
+        return ["run"] if terminal else args
+    if args[0] in ("-h", "--help", "--version"):
         return args
     args = list(args)
     command = "run"
@@ -147,7 +183,7 @@ def rewrite_argv(args: list[str]) -> list[str]:
 
 
 def main(argv: list[str] | None = None) -> None:
-    args = rewrite_argv(list(sys.argv[1:] if argv is None else argv))
+    args = rewrite_argv(list(sys.argv[1:] if argv is None else argv), terminal=sys.stdin.isatty())
     if args == ["--version"]:  # answered before typer builds its parser, which costs ~90 ms
         print(f"codex-py {__version__}")
         sys.exit(0)

@@ -1,4 +1,5 @@
-"""``codex exec`` and ``codex [PROMPT]``: load config, build the agent, run, pick the exit code."""
+"""``codex exec`` and ``codex [PROMPT]`` (and their ``resume`` forms): load config, build the
+agent, run it with a session log, pick the exit code."""
 
 from __future__ import annotations
 
@@ -10,9 +11,12 @@ from typing import Any
 
 from codex_py import config
 from codex_py.agent import RunResult
+from codex_py.config import codex_home
 from codex_py.errors import UsageError
-from codex_py.events import JsonlSink, Sink
+from codex_py.events import FanoutSink, JsonlSink, Sink
 from codex_py.runner import build_agent
+from codex_py.session import SessionLog, SessionRecord, resume_agent
+from codex_py.settings import Settings
 
 EXIT_CODES = {"completed": 0, "limit": 1, "failed": 1, "cancelled": 130}
 
@@ -28,27 +32,56 @@ class RunOptions:
     interactive: bool
 
 
-def run(options: RunOptions) -> int:
+def load_settings(options: RunOptions, cwd: Path) -> Settings:
+    return config.load(
+        cwd, config_file=options.config_file, flags=options.flags, overrides=options.overrides
+    ).settings
+
+
+def working_directory(options: RunOptions) -> Path:
     cwd = (options.cd or Path.cwd()).resolve()
     if not cwd.is_dir():
         raise UsageError(f"--cd {options.cd}: not a directory", "pass an existing directory")
-    loaded = config.load(
-        cwd, config_file=options.config_file, flags=options.flags, overrides=options.overrides
-    )
+    return cwd
+
+
+def run(options: RunOptions) -> int:
+    """A new session: interactive, or one task run without asking."""
+    cwd = working_directory(options)
+    settings = load_settings(options, cwd)
     if options.interactive:
         from codex_py.ui.terminal import run_interactive
 
-        return run_interactive(loaded.settings, cwd, options.prompt)
+        return run_interactive(settings, cwd, options.prompt)
     task = read_task(options.prompt)
-    sink: Sink
+    return execute(
+        settings, cwd, task, options, SessionLog.start(codex_home(), settings, cwd, task)
+    )
+
+
+def execute(
+    settings: Settings,
+    cwd: Path,
+    task: str,
+    options: RunOptions,
+    log: SessionLog,
+    record: SessionRecord | None = None,
+) -> int:
+    """Run ``task`` non-interactively (continuing ``record`` when given), logging to ``log``."""
+    view: Sink
     if options.json_output:
-        sink = JsonlSink(sys.stdout)
+        view = JsonlSink(sys.stdout)
     else:
         from codex_py.ui.exec_view import ExecView
 
-        sink = ExecView()
-    agent = build_agent(loaded.settings, cwd, sink=sink)
-    result = asyncio.run(agent.run(task))
+        view = ExecView()
+    try:
+        agent = build_agent(settings, cwd, sink=FanoutSink(view, log))
+        if record is not None:
+            resume_agent(agent, record)
+        result = asyncio.run(agent.run(task))
+    finally:
+        log.close()
     if not options.json_output and result.final_text:
         print(result.final_text)
     return exit_code(result)

@@ -6,17 +6,11 @@ with today's configuration, and appends to its own log.
 
 from __future__ import annotations
 
-import asyncio
-import sys
 from pathlib import Path
 
-from codex_py import config
-from codex_py.agent import Agent, RunResult
-from codex_py.cli_run import RunOptions, exit_code, read_task
+from codex_py.cli_run import RunOptions, execute, load_settings, read_task
 from codex_py.config import codex_home
-from codex_py.events import FanoutSink, JsonlSink, Sink
-from codex_py.runner import build_agent
-from codex_py.session import SessionLog, SessionRecord, list_sessions, load_session, resume_agent
+from codex_py.session import SessionLog, SessionRecord, list_sessions, load_session
 
 
 def sessions_command(limit: int | None = 20) -> int:
@@ -32,40 +26,13 @@ def resume_command(options: RunOptions, session_ref: str | None) -> int:
     ``options.interactive``; otherwise runs ``options.prompt`` as ``codex exec`` would."""
     record = load_session(codex_home(), session_ref)
     cwd = _working_directory(options, record)
-    loaded = config.load(
-        cwd, config_file=options.config_file, flags=options.flags, overrides=options.overrides
-    )
+    settings = load_settings(options, cwd)
     if options.interactive:
         from codex_py.ui.terminal import run_interactive
 
-        return run_interactive(loaded.settings, cwd, options.prompt, resume=record)
+        return run_interactive(settings, cwd, options.prompt, resume=record)
     task = read_task(options.prompt)
-    view: Sink
-    if options.json_output:
-        view = JsonlSink(sys.stdout)
-    else:
-        from codex_py.ui.exec_view import ExecView
-
-        view = ExecView()
-    log = SessionLog.reopen(record, loaded.settings)
-    try:
-        agent = build_agent(loaded.settings, cwd, sink=FanoutSink(view, log))
-        resume_agent(agent, record)
-        result = asyncio.run(_run_then_close(agent, task))
-    finally:
-        log.close()
-    if not options.json_output and result.final_text:
-        print(result.final_text)
-    return exit_code(result)
-
-
-async def _run_then_close(agent: Agent, task: str) -> RunResult:
-    from codex_py.ui.conversation import close_providers
-
-    try:
-        return await agent.run(task)
-    finally:
-        await close_providers(agent)
+    return execute(settings, cwd, task, options, SessionLog.reopen(record, settings), record)
 
 
 def _working_directory(options: RunOptions, record: SessionRecord) -> Path:

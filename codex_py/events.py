@@ -36,6 +36,14 @@ class HistoryEvent(Event):
 
 
 @dataclass
+class HistoryReset(Event):
+    """The history was replaced as a whole (compaction, /clear): the new one, in full."""
+
+    type: ClassVar[str] = "history_reset"
+    messages: list[dict[str, Any]]
+
+
+@dataclass
 class RouteEvent(Event):
     type: ClassVar[str] = "route"
     intent: str
@@ -191,7 +199,10 @@ class JsonlSink:
         self.verbose = verbose
 
     def emit(self, event: Event) -> None:
-        if isinstance(event, TextDelta | ToolOutput | HistoryEvent) and not self.verbose:
+        if (
+            isinstance(event, TextDelta | ToolOutput | HistoryEvent | HistoryReset)
+            and not self.verbose
+        ):
             return
         self.stream.write(json.dumps(event.to_dict()) + "\n")
         self.stream.flush()

@@ -28,7 +28,7 @@ import time
 import uuid
 from collections.abc import Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from codex_py import __version__
 from codex_py.events import Event, HistoryEvent, ToolOutput
@@ -36,20 +36,17 @@ from codex_py.redact import Redactor
 from codex_py.session_list import SessionSummary, list_sessions
 from codex_py.session_load import (
     META_TYPE,
-    RESET_TYPE,
     SessionMeta,
     SessionRecord,
     load_session,
     sessions_root,
 )
 from codex_py.settings import Settings
-from codex_py.types import Message
 
 if TYPE_CHECKING:
     from codex_py.agent import Agent
 
 __all__ = [
-    "HistoryReset",
     "SessionLog",
     "SessionMeta",
     "SessionRecord",
@@ -62,14 +59,6 @@ __all__ = [
 
 TOOL_OUTPUT_LOG_LIMIT = 64 * 1024
 FSYNC_TYPES = frozenset({META_TYPE, "session_end"})
-
-
-@dataclasses.dataclass
-class HistoryReset(Event):
-    """The history was replaced as a whole (compaction, /clear): the new one, in full."""
-
-    type: ClassVar[str] = RESET_TYPE
-    messages: list[Message]
 
 
 def config_digest(settings: Settings) -> str:

@@ -138,4 +138,5 @@ class Settings:
     fallbacks: dict[str, tuple[str, ...]]
     context: ContextSettings
     pricing: dict[str, Price]
+    notify: tuple[str, ...]
     rules: tuple[Rule, ...] = field(default=())

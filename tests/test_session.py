@@ -20,13 +20,11 @@ from typing import Any
 import pytest
 
 from codex_py import __version__, config
-from codex_py.agent import Agent, RunResult
 from codex_py.errors import UsageError
-from codex_py.events import HistoryEvent, SessionEnd, ToolOutput, UsageEvent
+from codex_py.events import HistoryEvent, HistoryReset, SessionEnd, ToolOutput, UsageEvent
 from codex_py.runner import build_agent
 from codex_py.session import (
     TOOL_OUTPUT_LOG_LIMIT,
-    HistoryReset,
     SessionLog,
     config_digest,
     list_sessions,
@@ -36,7 +34,6 @@ from codex_py.session import (
 from codex_py.session_load import ABORTED, answer_open_calls, find_session
 from codex_py.settings import Settings
 from codex_py.testing.fake_api import FakeAPI
-from codex_py.ui.conversation import close_providers
 
 REPO = Path(__file__).resolve().parents[1]
 FAKE_OPENAI_KEY = "sk-test-0123456789abcdefghijklmnop"
@@ -334,13 +331,6 @@ asyncio.run(build_agent(settings, cwd, sink=log).run(task))
 """
 
 
-async def run_and_close(agent: Agent, task: str) -> RunResult:
-    try:
-        return await agent.run(task)
-    finally:
-        await close_providers(agent)
-
-
 @pytest.fixture
 def orphans() -> Iterator[list[Path]]:
     """Pid files of commands a killed child left running; their groups are killed at the end."""
@@ -385,7 +375,7 @@ def test_a_run_killed_during_a_command_resumes_with_its_history(
     log = SessionLog.reopen(record, settings, env=env)
     agent = build_agent(settings, tmp_path, sink=log, env=env)
     resume_agent(agent, record)
-    result = asyncio.run(run_and_close(agent, "carry on"))
+    result = asyncio.run(agent.run("carry on"))  # the agent closes its providers at the end
     log.close()
 
     assert result.status == "completed" and result.final_text == "All done."

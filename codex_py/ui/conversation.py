@@ -12,7 +12,6 @@ import dataclasses
 import uuid
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
 
 from rich.console import Console
 
@@ -22,34 +21,12 @@ from codex_py.errors import CodexError
 from codex_py.events import Event, WarningEvent
 from codex_py.router import RoutedProvider
 from codex_py.runner import build_agent
-from codex_py.session import HistoryReset, SessionLog, SessionRecord, resume_agent
+from codex_py.session import SessionLog, SessionRecord, resume_agent
 from codex_py.settings import Settings
 from codex_py.toolbox import Approver, Toolbox, refuse_all
 from codex_py.ui.notify import notify_turn_complete
 from codex_py.ui.render import TerminalRenderer
 from codex_py.undo import ChangeJournal, UndoEvent, undo_patch
-
-
-async def close_providers(agent: Agent) -> None:
-    """Close the HTTP clients of the providers behind ``agent``, looking through the router
-    and the retry and fallback wrappers."""
-    provider = agent.provider
-    layers = list(provider.providers.values()) if isinstance(provider, RoutedProvider) else []
-    for layer in layers or [provider]:
-        inner = _innermost(layer)
-        if inner is not None:
-            await inner.aclose()
-
-
-def _innermost(provider: object) -> Any:
-    """The first object with ``aclose`` down the ``primary`` / ``inner`` chain, if any."""
-    for _ in range(8):  # wrappers are never this deep; no cycles either way
-        if hasattr(provider, "aclose"):
-            return provider
-        provider = getattr(provider, "primary", None) or getattr(provider, "inner", None)
-        if provider is None:
-            return None
-    return None
 
 
 class Conversation:
@@ -114,7 +91,7 @@ class Conversation:
 
     async def _swap(self, agent: Agent) -> None:
         old, self.agent = self.agent, agent
-        await close_providers(old)
+        await old.close()
 
     async def reconfigure(self, settings: Settings) -> None:
         """Carry on with new settings: a new agent with the same history, usage and session
@@ -169,10 +146,7 @@ class Conversation:
             await self.agent.compact(force=True)
         finally:
             self.renderer.stop()
-        if self.agent.history == before:
-            return False
-        self.emit(HistoryReset(self.agent.history))
-        return True
+        return self.agent.history != before
 
     def undo(self) -> list[str]:
         """Revert the last patch still applied; returns the paths restored. Raises
@@ -191,4 +165,4 @@ class Conversation:
     async def aclose(self) -> None:
         self.renderer.stop()
         self.log.close()
-        await close_providers(self.agent)
+        await self.agent.close()

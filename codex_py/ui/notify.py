@@ -22,11 +22,8 @@ from codex_py.settings import Settings
 
 
 def notify_command(settings: Settings) -> list[str]:
-    """The configured ``notify`` argv, or [] (also when the config has no such key yet)."""
-    value = getattr(settings, "notify", None) or ()
-    if isinstance(value, str):
-        return [value]
-    return [str(part) for part in value]
+    """The configured ``notify`` argv ([] when unset)."""
+    return list(settings.notify)
 
 
 def turn_complete_payload(

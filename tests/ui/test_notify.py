@@ -6,17 +6,18 @@ import json
 import sys
 import time
 from pathlib import Path
-from types import SimpleNamespace
-from typing import cast
 
+from codex_py import config
 from codex_py.settings import Settings
 from codex_py.ui.notify import notify_command, notify_turn_complete
 
 WRITE_ARGS = "import json, sys; open(sys.argv[1], 'w').write(json.dumps(sys.argv[2:]))"
 
 
-def settings_with(notify: object) -> Settings:
-    return cast(Settings, SimpleNamespace(notify=notify))
+def settings_with(notify: list[str], tmp_path: Path) -> Settings:
+    """Real settings, with ``notify`` set the way a config file would set it."""
+    override = f"notify={json.dumps(notify)}"
+    return config.load(tmp_path, env={"CODEX_HOME": str(tmp_path)}, overrides=[override]).settings
 
 
 def wait_for(path: Path) -> str:
@@ -29,7 +30,7 @@ def wait_for(path: Path) -> str:
 
 def test_the_notifier_gets_the_turn_as_json(tmp_path: Path) -> None:
     out = tmp_path / "args.json"
-    settings = settings_with([sys.executable, "-c", WRITE_ARGS, str(out)])
+    settings = settings_with([sys.executable, "-c", WRITE_ARGS, str(out)], tmp_path)
 
     warning = notify_turn_complete(settings, "thread-1", "turn-1", tmp_path, "fix it", "Fixed.")
 
@@ -46,10 +47,12 @@ def test_the_notifier_gets_the_turn_as_json(tmp_path: Path) -> None:
 
 
 def test_no_notifier_configured_does_nothing_and_a_missing_one_warns(tmp_path: Path) -> None:
-    assert notify_command(settings_with(None)) == []
-    assert notify_command(cast(Settings, SimpleNamespace())) == []  # a config without the key
-    assert notify_command(settings_with("notify-send")) == ["notify-send"]
-    assert notify_turn_complete(settings_with(None), "t", "u", tmp_path, "p", "a") is None
-    missing = settings_with([str(tmp_path / "no-such-program")])
+    assert notify_command(settings_with([], tmp_path)) == []
+    assert notify_command(settings_with(["notify-send", "codex"], tmp_path)) == [
+        "notify-send",
+        "codex",
+    ]
+    assert notify_turn_complete(settings_with([], tmp_path), "t", "u", tmp_path, "p", "a") is None
+    missing = settings_with([str(tmp_path / "no-such-program")], tmp_path)
     warning = notify_turn_complete(missing, "t", "u", tmp_path, "p", "a")
     assert warning is not None and "cannot run" in warning and "no-such-program" in warning
