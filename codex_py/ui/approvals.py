@@ -13,6 +13,7 @@ from rich.console import Console, Group, RenderableType
 from rich.text import Text
 
 from codex_py.policy import PatchAction
+from codex_py.providers.consensus import Proposal
 from codex_py.toolbox import Approval, ApprovalRequest
 from codex_py.ui.views import diff_view, vote_lines
 
@@ -95,6 +96,27 @@ class TerminalApprover:
             return await self._ask(request)
         with self.pause():
             return await self._ask(request)
+
+    async def choose_proposal(self, proposals: list[Proposal]) -> int | None:
+        """An ensemble's members disagree: show every proposal and let the user pick one (its
+        index) or reject them all (None)."""
+        if self.pause is None:
+            return await self._pick(proposals)
+        with self.pause():
+            return await self._pick(proposals)
+
+    async def _pick(self, proposals: list[Proposal]) -> int | None:
+        self.console.print(Text("the ensemble disagrees:", style="bold yellow"))
+        keys: dict[str, str] = {}
+        for number, proposal in enumerate(proposals[:9], start=1):
+            by = ", ".join(proposal.members)
+            self.console.print(
+                Text.assemble(f"  {number}. ", (proposal.summary, "bold"), f" ({by})")
+            )
+            keys[str(number)] = f"run {number}"
+        keys["r"] = "reject all"
+        key = await self.choose(_prompt(keys), keys)
+        return int(key) - 1 if key.isdigit() else None
 
     async def _ask(self, request: ApprovalRequest) -> Approval:
         self.console.print(request_view(request))

@@ -19,6 +19,7 @@ from codex_py.agent import Agent, RunResult
 from codex_py.config import codex_home
 from codex_py.errors import CodexError
 from codex_py.events import Event, WarningEvent
+from codex_py.providers.ensemble import Chooser
 from codex_py.router import RoutedProvider
 from codex_py.runner import build_agent
 from codex_py.session import SessionLog, SessionRecord, resume_agent
@@ -39,6 +40,7 @@ class Conversation:
         console: Console,
         *,
         approver: Approver = refuse_all,
+        chooser: Chooser | None = None,
         env: Mapping[str, str] | None = None,
         home: Path | None = None,
     ) -> None:
@@ -46,6 +48,7 @@ class Conversation:
         self.cwd = cwd
         self.console = console
         self.approver = approver
+        self.chooser = chooser
         self.env = env
         self.home = home or codex_home(env)
         self.renderer = TerminalRenderer(console, context=settings.context)
@@ -63,7 +66,14 @@ class Conversation:
         self.renderer.emit(event)
 
     def _build(self, settings: Settings) -> Agent:
-        return build_agent(settings, self.cwd, sink=self, approver=self.approver, env=self.env)
+        return build_agent(
+            settings,
+            self.cwd,
+            sink=self,
+            approver=self.approver,
+            chooser=self.chooser,
+            env=self.env,
+        )
 
     async def run(self, task: str) -> RunResult:
         """One prompt, worked to the end (or until cancelled)."""

@@ -49,7 +49,14 @@ class InteractiveSession:
         approver = TerminalApprover(
             self.console, choose_key, ask_line, pause=lambda: self.conversation.renderer.paused()
         )
-        self.conversation = Conversation(settings, cwd, self.console, approver=approver, env=env)
+        self.conversation = Conversation(
+            settings,
+            cwd,
+            self.console,
+            approver=approver,
+            chooser=approver.choose_proposal,
+            env=env,
+        )
         self.reader = PromptReader(
             codex_home(env) / "history", lambda: self.conversation.renderer.status.plain()
         )
