@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from codex_py.testing.fake_api import FakeAPI
+from codex_py.testing.jsonl import events
 
 PLAN = "1. Read utils.py\n2. Add a docstring to add()\n3. Check the result"
 PATCH = """*** Begin Patch
@@ -26,10 +27,6 @@ def shell(*argv: str) -> dict[str, Any]:
 
 def patch(text: str) -> dict[str, Any]:
     return {"tool_calls": [{"name": "apply_patch", "arguments": {"input": text}}]}
-
-
-def events(stdout: str) -> list[dict[str, Any]]:
-    return [json.loads(line) for line in stdout.splitlines() if line.strip()]
 
 
 def test_plans_with_claude_and_acts_with_openai(fake_api: FakeAPI, repo: Path, codex: Any) -> None:

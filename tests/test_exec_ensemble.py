@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from codex_py.testing.fake_api import FakeAPI
+from codex_py.testing.jsonl import events, of
 
 ENSEMBLE = """
 ensembles:
@@ -32,14 +33,6 @@ def shell(*argv: str) -> dict[str, Any]:
 def both(fake: FakeAPI, reply_a: dict[str, Any], reply_b: dict[str, Any] | None = None) -> None:
     fake.add(reply_a, model="gpt-a")
     fake.add(reply_b or reply_a, model="claude-b")
-
-
-def events(stdout: str) -> list[dict[str, Any]]:
-    return [json.loads(line) for line in stdout.splitlines() if line.strip()]
-
-
-def of(log: list[dict[str, Any]], kind: str) -> list[dict[str, Any]]:
-    return [e for e in log if e["type"] == kind]
 
 
 def test_provider_ensemble_runs_what_members_agree_on_and_refuses_the_rest(

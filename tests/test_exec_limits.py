@@ -7,16 +7,9 @@ from pathlib import Path
 from typing import Any
 
 from codex_py.testing.fake_api import FakeAPI
+from codex_py.testing.jsonl import events, of
 
 PLAN = {"text": "1. Look\n2. Answer"}
-
-
-def events(stdout: str) -> list[dict[str, Any]]:
-    return [json.loads(line) for line in stdout.splitlines() if line.strip()]
-
-
-def of(log: list[dict[str, Any]], kind: str) -> list[dict[str, Any]]:
-    return [e for e in log if e["type"] == kind]
 
 
 def test_usage_events_carry_cost_and_the_end_has_totals(
