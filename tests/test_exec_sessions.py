@@ -56,3 +56,19 @@ def test_resuming_an_unknown_session_is_a_clear_error(repo: Path, codex: Any) ->
     assert done.returncode != 0
     assert "Traceback" not in done.stderr
     assert done.stderr.strip().count("\n") == 0
+
+
+def test_a_failing_run_ends_clearly_with_its_session_saved(
+    fake_api: FakeAPI, repo: Path, codex: Any, tmp_path: Path
+) -> None:
+    fake_api.add({"text": "1. Try"}, api="anthropic")
+    for _ in range(2):
+        fake_api.add({"status": 503, "error": {"message": "upstream down"}}, api="openai")
+    quick = ["-c", "retries.max_attempts=2", "-c", "retries.base_delay=0.01"]
+    done = codex("exec", *quick, "try it", cwd=repo)
+    assert done.returncode == 1
+    assert "upstream down" in done.stderr and "gave up after 2 attempts" in done.stderr
+    assert "Traceback" not in done.stderr
+    (log,) = session_files(tmp_path / "codex-home")
+    end = json.loads(log.read_text().splitlines()[-1])
+    assert (end["type"], end["status"]) == ("session_end", "failed")
