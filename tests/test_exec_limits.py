@@ -133,3 +133,29 @@ def test_a_long_session_compacts_and_stays_valid(fake_api: FakeAPI, repo: Path, 
     call_ids = {i["call_id"] for i in items if i.get("type") == "function_call"}
     output_ids = {i["call_id"] for i in items if i.get("type") == "function_call_output"}
     assert output_ids <= call_ids
+
+
+def test_a_context_length_error_compacts_once_and_retries(
+    fake_api: FakeAPI, repo: Path, codex: Any
+) -> None:
+    fake_api.add(PLAN, api="anthropic")
+    for _ in range(3):
+        fake_api.add(
+            {"tool_calls": [{"name": "shell", "arguments": {"command": ["ls"]}}]}, api="openai"
+        )
+    too_long = {
+        "message": "This model's maximum context length is 8192 tokens.",
+        "type": "invalid_request_error",
+        "code": "context_length_exceeded",
+    }
+    fake_api.add({"status": 400, "error": too_long}, api="openai")
+    fake_api.add({"text": "Summary: listed the files three times."}, api="anthropic")
+    fake_api.add({"text": "done"}, api="openai")
+    done = codex("exec", "--json", "-c", "context.keep_recent_messages=2", "list", cwd=repo)
+    assert done.returncode == 0, done.stderr
+    log = events(done.stdout)
+    assert len(of(log, "compaction")) == 1
+    retried = fake_api.requests[-1]
+    assert retried.api == "openai"
+    assert "Summary of the earlier part" in json.dumps(retried.body)
+    assert len(json.dumps(retried.body)) < len(json.dumps(fake_api.requests[-3].body))
