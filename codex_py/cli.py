@@ -28,7 +28,7 @@ app = typer.Typer(
 config_app = typer.Typer(help="Inspect the configuration.")
 app.add_typer(config_app, name="config")
 
-SUBCOMMANDS = {"exec", "run", "config", "resume", "sessions"}
+SUBCOMMANDS = {"exec", "run", "config", "resume", "sessions", "eval"}
 VALUE_OPTIONS = {"--provider", "-m", "--model", "--config", "-c", "--override", "-a",
                  "--approval-mode", "--max-turns", "--max-cost", "-C", "--cd"}  # fmt: skip
 
@@ -136,6 +136,38 @@ def sessions(
     from codex_py.cli_sessions import sessions_command
 
     raise typer.Exit(sessions_command(None if show_all else 20))
+
+
+@app.command("eval")
+def eval_suite(
+    suite: Annotated[Path, typer.Argument(help="A folder of task folders (see the README).")],
+    configs: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--config", metavar="FILE", help="A config to evaluate (repeatable: compare several)."
+        ),
+    ] = None,
+    repeat: Annotated[
+        int, typer.Option("--repeat", metavar="N", help="Runs of each task per config.")
+    ] = 1,
+    jobs: Annotated[int, typer.Option("--jobs", metavar="N", help="Runs at the same time.")] = 1,
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            "--out", metavar="DIR", help="Where the results go (default eval-results/<timestamp>)."
+        ),
+    ] = None,
+    tasks: Annotated[
+        list[str] | None,
+        typer.Option("--task", metavar="NAME", help="Run only this task (repeatable)."),
+    ] = None,
+) -> None:
+    """Compare configs on a suite of tasks: solve rate, time and cost, with a report."""
+    from codex_py.evals.command import eval_command
+
+    raise typer.Exit(
+        eval_command(suite, configs or [], repeat=repeat, jobs=jobs, out=out, only=tasks or [])
+    )
 
 
 @config_app.command("show")

@@ -1,0 +1,11 @@
+"""Small statistics helpers."""
+
+
+def mean(values):
+    """The arithmetic mean of a non-empty sequence of numbers."""
+    return sum(values) / (len(values) - 1)
+
+
+def spread(values):
+    """The difference between the largest and the smallest value."""
+    return max(values) - min(values)
