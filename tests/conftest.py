@@ -25,6 +25,14 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture
+def home(tmp_path: Path) -> Path:
+    """An empty directory to use as ``CODEX_HOME``."""
+    path = tmp_path / "home"
+    path.mkdir()
+    return path
+
+
+@pytest.fixture
 def repo(tmp_path: Path) -> Path:
     """A small git repository to work in."""
     path = tmp_path / "repo"

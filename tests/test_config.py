@@ -12,13 +12,6 @@ from codex_py.errors import ConfigError
 
 
 @pytest.fixture
-def home(tmp_path: Path) -> Path:
-    path = tmp_path / "home"
-    path.mkdir()
-    return path
-
-
-@pytest.fixture
 def repo(tmp_path: Path) -> Path:
     path = tmp_path / "repo"
     (path / ".git").mkdir(parents=True)

@@ -66,13 +66,6 @@ def load_settings(cwd: Path, env: dict[str, str]) -> Settings:
 
 
 @pytest.fixture
-def home(tmp_path: Path) -> Path:
-    path = tmp_path / "home"
-    path.mkdir()
-    return path
-
-
-@pytest.fixture
 def settings(tmp_path: Path, home: Path) -> Settings:
     return load_settings(tmp_path, child_env(None, home))
 

@@ -10,6 +10,7 @@ import time
 from collections.abc import Mapping
 from typing import Any
 
+from codex_py.chat_shapes import usage_dict
 from codex_py.testing.replies import Reply, ScriptedCall
 from codex_py.testing.sse import Json, Stream, frame, new_id, thirds, words
 
@@ -161,17 +162,6 @@ def responses_stream(reply: Reply, model: str, request: Mapping[str, Any]) -> St
 # --- Chat Completions ------------------------------------------------------------------------
 
 
-def _chat_usage(reply: Reply) -> Json:
-    usage = reply.usage
-    return {
-        "prompt_tokens": usage.input_tokens,
-        "completion_tokens": usage.output_tokens,
-        "total_tokens": usage.input_tokens + usage.output_tokens,
-        "prompt_tokens_details": {"cached_tokens": usage.cache_read_tokens},
-        "completion_tokens_details": {"reasoning_tokens": usage.reasoning_tokens},
-    }
-
-
 def _chat_calls(reply: Reply) -> list[Json]:
     return [
         {
@@ -194,7 +184,11 @@ def chat_body(reply: Reply, model: str) -> Json:
         message["tool_calls"] = _chat_calls(reply)
     finish = "tool_calls" if reply.tool_calls else "stop"
     choice = {"index": 0, "message": message, "logprobs": None, "finish_reason": finish}
-    return {**_head(model, "chat.completion"), "choices": [choice], "usage": _chat_usage(reply)}
+    return {
+        **_head(model, "chat.completion"),
+        "choices": [choice],
+        "usage": usage_dict(reply.usage),
+    }
 
 
 def chat_stream(reply: Reply, model: str, request: Mapping[str, Any]) -> Stream:
@@ -221,6 +215,6 @@ def chat_stream(reply: Reply, model: str, request: Mapping[str, Any]) -> Stream:
     terminal = len(frames)
     frames.append(chunk({}, "tool_calls" if reply.tool_calls else "stop"))
     if include_usage:
-        frames.append(frame({**head, "choices": [], "usage": _chat_usage(reply)}))
+        frames.append(frame({**head, "choices": [], "usage": usage_dict(reply.usage)}))
     frames.append(frame("[DONE]"))
     return Stream(frames, terminal, frame('{"id": "chatcmpl-broken", "choices": [{"delta": '))
