@@ -185,7 +185,10 @@ class Agent:
     def _account(self, response: ModelResponse, intent: str | None) -> None:
         """Usage, cost and fallbacks of one model call."""
         self.usage += response.usage
-        cost = self.costs.record(response.provider, response.model, intent, response.usage)
+        if response.metered:
+            cost = response.cost_usd  # its member calls were recorded as they happened
+        else:
+            cost = self.costs.record(response.provider, response.model, intent, response.usage)
         usage = asdict(response.usage)
         self.sink.emit(
             UsageEvent(response.provider, response.model, **usage, intent=intent, cost_usd=cost)

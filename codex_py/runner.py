@@ -19,12 +19,13 @@ from codex_py.pricing import CostTracker
 from codex_py.prompt import load_project_docs, system_prompt
 from codex_py.providers.ensemble import Chooser
 from codex_py.providers.ensemble_build import ProviderFactory, build_ensemble, provider_factory
+from codex_py.providers.members import Member, Price
 from codex_py.providers.retry import FallbackProvider, RetryingProvider, parse_fallbacks
 from codex_py.router import RoutedProvider, SmartProviderRouter, turn_context
 from codex_py.safety import build_safety_approver
 from codex_py.settings import Settings
 from codex_py.toolbox import Approver, Toolbox, refuse_all
-from codex_py.types import Intent, Message, Provider
+from codex_py.types import Intent, Message, Provider, Usage
 
 RUN_INTENTS: tuple[Intent, ...] = ("planning", "tool_use", "synthesis")
 # Histories that route as a planning call and as a tool call: the models a run uses most.
@@ -84,20 +85,29 @@ def build_agent(
     docs = load_project_docs(cwd, settings.agent.project_doc_max_bytes)
     prompt = system_prompt(cwd, project_docs=docs, instructions=settings.agent.instructions)
 
+    costs = CostTracker(settings.pricing, sink)
+    meter = _meter(costs)
     built: dict[str, Provider] = {}
     factory = _retrying_factory(settings, provider_factory(settings, env, cwd), built, sink)
     table = parse_fallbacks(settings.fallbacks, {n: factory(n) for n in endpoints})
     routes: dict[str, Provider] = {}
     for name in routes_needed(settings):
         if name in settings.ensembles:
-            routes[name] = build_ensemble(settings, name, factory, sink=sink, chooser=chooser)
+            routes[name] = build_ensemble(
+                settings, name, factory, sink=sink, chooser=chooser, price=meter, metered=True
+            )
         else:
             routes[name] = FallbackProvider(factory(name), table, sink)
     routed = RoutedProvider(router, routes, sink)
 
     agents: list[Agent] = []  # the safety vote reads the history of the agent made below
     safety = build_safety_approver(
-        settings, factory, ask_user=approver, context=lambda: agents[0].history, sink=sink
+        settings,
+        factory,
+        ask_user=approver,
+        context=lambda: agents[0].history,
+        sink=sink,
+        price=meter,
     )
     approver = safety or approver or refuse_all
     window = min(
@@ -110,13 +120,22 @@ def build_agent(
         system_prompt=prompt,
         max_turns=settings.limits.max_turns,
         max_cost=settings.limits.max_cost,
-        costs=CostTracker(settings.pricing, sink),
+        costs=costs,
         compactor=Compactor(summarisers, settings.context, window, sink),
         closers=list(built.values()),
         sink=sink,
     )
     agents.append(agent)
     return agent
+
+
+def _meter(costs: CostTracker) -> Price:
+    """Prices each ensemble member's call and counts it in the run's totals and budget."""
+
+    def record(member: Member, intent: str | None, usage: Usage) -> float | None:
+        return costs.record(member.label.partition(":")[0], member.model, intent, usage)
+
+    return record
 
 
 def _retrying_factory(

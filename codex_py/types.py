@@ -122,6 +122,10 @@ class ModelResponse:
     tools_offered: bool = True
     stop_reason: str = ""
     route: Route | None = None
+    cost_usd: float | None = None
+    """Set by composite providers that priced their own calls (ensembles)."""
+    metered: bool = False
+    """The calls behind this response were already recorded by the run's meter."""
 
     def to_message(self) -> Message:
         message: Message = {"role": "assistant", "content": self.text or None}

@@ -115,3 +115,56 @@ def test_a_safety_member_that_fails_counts_as_deny(
     assert (repo / "build").exists()
     result = of(events(done.stdout), "tool_result")[0]
     assert result["exit_code"] != 0
+
+
+PRICED = """
+pricing:
+  gpt-a: {input: 1000000, output: 0}
+  claude-b: {input: 2000000, output: 0}
+  gpt-s: {input: 100000, output: 0}
+  claude-s: {input: 100000, output: 0}
+"""
+
+
+def test_every_member_and_voter_is_counted_in_the_totals_and_budget(
+    fake_api: FakeAPI, repo: Path, codex: Any
+) -> None:
+    (repo / "ens.yaml").write_text(ENSEMBLE + PRICED)
+    one = {"usage": {"input_tokens": 1, "output_tokens": 0}}
+    both(fake_api, {"text": "1. Look", **one})
+    both(fake_api, {"text": "Nothing to do.", **one})
+    done = codex("exec", "--json", "--config", "ens.yaml", "--provider", "ensemble", "x", cwd=repo)
+    assert done.returncode == 0, done.stderr
+    log = events(done.stdout)
+    # One token each: gpt-a costs $1 and claude-b $2 a call, two calls each.
+    cost = log[-1]["cost"]
+    assert cost["total_usd"] == 6.0
+    assert cost["by_provider"]["openai"]["cost_usd"] == 2.0
+    assert cost["by_provider"]["anthropic"]["cost_usd"] == 4.0
+    assert [u["cost_usd"] for u in of(log, "usage")] == [3.0, 3.0]
+    members = of(log, "ensemble_member")
+    assert sorted(m["cost_usd"] for m in members) == [1.0, 1.0, 2.0, 2.0]
+
+
+def test_safety_votes_count_toward_the_budget(fake_api: FakeAPI, repo: Path, codex: Any) -> None:
+    (repo / "safety.yaml").write_text(SAFETY + PRICED)
+    (repo / "build").mkdir()
+    fake_api.add(
+        {"text": "1. Clean", "usage": {"input_tokens": 0, "output_tokens": 0}}, api="anthropic"
+    )
+    quiet = {"usage": {"input_tokens": 0, "output_tokens": 0}}
+    fake_api.add({**shell("rm", "-rf", "build"), **quiet}, api="openai")
+    allow = {
+        "text": '{"decision": "allow", "reason": "ok"}',
+        "usage": {"input_tokens": 5, "output_tokens": 0},
+    }
+    fake_api.add(allow, model="gpt-s")
+    fake_api.add(allow, model="claude-s")
+    fake_api.add({"text": "never reached", **quiet}, api="openai")
+    args = ["--config", "safety.yaml", "--full-auto", "--max-cost", "0.9", "clean"]
+    done = codex("exec", "--json", *args, cwd=repo)
+    log = events(done.stdout)
+    # Two voters at 5 tokens x $0.10 = $1.00 > $0.90: the run stops after the vote.
+    assert log[-1]["status"] == "limit", done.stderr
+    assert log[-1]["cost"]["by_intent"]["safety_check"]["cost_usd"] == 1.0
+    assert not (repo / "build").exists()

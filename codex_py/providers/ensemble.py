@@ -54,6 +54,7 @@ from codex_py.providers.members import (
     answered,
     close_providers,
     failures,
+    total_cost,
     total_usage,
 )
 from codex_py.types import ModelRequest, ModelResponse, TextCallback
@@ -78,7 +79,10 @@ class EnsembleProvider:
         sink: Sink | None = None,
         chooser: Chooser | None = None,
         price: Price | None = None,
+        metered: bool = False,
     ) -> None:
+        """``metered``: ``price`` is the run's meter, which records every member's call as it
+        happens; responses then say so, and the agent does not count them again."""
         if on_disagreement == "ask" and chooser is None:
             raise ValueError("on_disagreement='ask' needs a chooser")
         self.name = name
@@ -87,6 +91,7 @@ class EnsembleProvider:
         self.judge = judge or self.panel.members[0]
         self.on_disagreement = on_disagreement
         self.chooser = chooser
+        self.metered = metered
 
     @property
     def needed(self) -> int:
@@ -166,13 +171,13 @@ class EnsembleProvider:
                 return self._result(response, member.model, [*answers, *extra])
             why = "the user rejected every proposal"
         self._vote(request, "refused", answers, why)
-        return ModelResponse(
+        refusal = ModelResponse(
             text=self._refusal_text(answers, proposals, why),
-            usage=total_usage([*answers, *extra]),
             provider=self.name,
             tools_offered=False,
             stop_reason=DISAGREEMENT,
         )
+        return self._result(refusal, "", [*answers, *extra])
 
     async def _judged(
         self,
@@ -214,7 +219,14 @@ class EnsembleProvider:
         raise self._quorum_error([task.result() for task in tasks])
 
     def _result(self, response: ModelResponse, model: str, calls: list[Answer]) -> ModelResponse:
-        return replace(response, usage=total_usage(calls), provider=self.name, model=model)
+        return replace(
+            response,
+            usage=total_usage(calls),
+            cost_usd=total_cost(calls),
+            metered=self.metered,
+            provider=self.name,
+            model=model,
+        )
 
     def _vote(self, request: ModelRequest, outcome: str, answers: list[Answer], why: str) -> None:
         key_of = _key_function(request)

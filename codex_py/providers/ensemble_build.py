@@ -51,8 +51,8 @@ def resolve_ensemble(settings: Settings, requested: str) -> str | None:
 def price_from(settings: Settings) -> Price:
     """Member costs from the config's price table (``None`` for a model without a price)."""
 
-    def price(model: str, usage: Usage) -> float | None:
-        found = price_for(model, settings.pricing)
+    def price(member: Member, intent: str | None, usage: Usage) -> float | None:
+        found = price_for(member.model, settings.pricing)
         return None if found is None else cost_of(usage, found)
 
     return price
@@ -94,6 +94,7 @@ def build_ensemble(
     sink: Sink | None = None,
     chooser: Chooser | None = None,
     price: Price | None = None,
+    metered: bool = False,
 ) -> EnsembleProvider:
     """The ensemble ``name`` of the config. ``on_disagreement`` left unset means ``ask`` when
     a ``chooser`` is given (an interactive run) and ``refuse`` otherwise; so does ``ask``
@@ -114,4 +115,5 @@ def build_ensemble(
         sink=sink,
         chooser=chooser,
         price=price or price_from(settings),
+        metered=metered,
     )

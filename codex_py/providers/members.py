@@ -18,8 +18,9 @@ from codex_py.events import NullSink, Sink
 from codex_py.providers.consensus import EnsembleMemberEvent, summarise
 from codex_py.types import ModelRequest, ModelResponse, Provider, Usage
 
-Price = Callable[[str, Usage], float | None]
-"""The cost in US dollars of ``usage`` on a model (``None`` when its price is unknown)."""
+Price = Callable[["Member", str | None, Usage], float | None]
+"""The cost in US dollars of one member's call (``member``, the call's intent, its usage);
+``None`` when the model has no price. A run's meter also records the call as it prices it."""
 Describe = Callable[[ModelResponse], str]
 """A member's answer in one line, for its event."""
 
@@ -41,11 +42,18 @@ class Answer:
     response: ModelResponse | None
     error: str = ""
     latency_seconds: float = 0.0
+    cost_usd: float | None = None
 
 
 def answered(answers: Sequence[Answer]) -> list[tuple[Member, ModelResponse]]:
     """The members that gave a response, with it, in member order."""
     return [(a.member, a.response) for a in answers if a.response is not None]
+
+
+def total_cost(answers: Sequence[Answer]) -> float | None:
+    """What the answered calls cost together (``None`` when any of them has no price)."""
+    costs = [a.cost_usd for a in answers if a.response is not None]
+    return None if None in costs else sum(c for c in costs if c is not None)
 
 
 def total_usage(answers: Sequence[Answer]) -> Usage:
@@ -123,14 +131,16 @@ class Panel:
             error = exc.message
         except Exception as exc:  # a bug in one member must not take the others down with it
             error = f"{type(exc).__name__}: {exc}"
-        answer = Answer(member, response, error, time.monotonic() - started)
+        cost = (
+            self.price(member, request.intent, response.usage) if self.price and response else None
+        )
+        answer = Answer(member, response, error, time.monotonic() - started, cost)
         self.sink.emit(self._event(answer, role, describe))
         return answer
 
     def _event(self, answer: Answer, role: str, describe: Describe) -> EnsembleMemberEvent:
         response = answer.response
         usage = response.usage if response else Usage()
-        cost = self.price(answer.member.model, usage) if self.price and response else None
         return EnsembleMemberEvent(
             ensemble=self.name,
             member=answer.member.label,
@@ -140,6 +150,6 @@ class Panel:
             latency_seconds=round(answer.latency_seconds, 3),
             input_tokens=usage.input_tokens,
             output_tokens=usage.output_tokens,
-            cost_usd=cost,
+            cost_usd=answer.cost_usd,
             error=answer.error,
         )
