@@ -26,6 +26,7 @@ from codex_py.events import (
     TextDelta,
     UsageEvent,
 )
+from codex_py.history import answer_open_calls
 from codex_py.pricing import CostTracker
 from codex_py.providers.members import close_providers
 from codex_py.toolbox import StopRun
@@ -173,14 +174,10 @@ class Agent:
         return finished, response.text
 
     def _answer_open_calls(self, reason: str) -> None:
-        """Give every tool call still without a result an 'aborted' result, keeping the history
-        valid for the next call."""
-        answered = {m.get("tool_call_id") for m in self.history if m["role"] == "tool"}
-        assistant = [m for m in self.history if m["role"] == "assistant"]
-        for call in (assistant[-1].get("tool_calls") or []) if assistant else []:
-            if call["id"] not in answered:
-                aborted = ToolResult(reason, exit_code=130).to_model_text()
-                self.append({"role": "tool", "tool_call_id": call["id"], "content": aborted})
+        """Give every tool call still without a result an aborted one, so the history stays
+        valid for the next call (the loop answers calls in order: repairs come at the end)."""
+        for message in answer_open_calls(self.history, reason)[len(self.history) :]:
+            self.append(message)
 
     def _account(self, response: ModelResponse, intent: str | None) -> None:
         """Usage, cost and fallbacks of one model call."""

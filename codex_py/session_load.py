@@ -9,22 +9,19 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from codex_py.errors import UsageError
-from codex_py.types import Message, ToolResult
+from codex_py.history import answer_open_calls
+from codex_py.types import Message
 from codex_py.usage_totals import UsageTotals
 
 SESSIONS_DIR = "sessions"
 META_TYPE = "session_meta"
 RESET_TYPE = "history_reset"
-ABORTED = (
-    "aborted: the session stopped before this call's result was recorded; "
-    "it may or may not have run, so check before relying on it"
-)
 
 
 @dataclass(frozen=True)
@@ -158,24 +155,6 @@ def rebuild_history(events: Iterable[Mapping[str, Any]]) -> list[Message]:
     return answer_open_calls(history)
 
 
-def answer_open_calls(history: Sequence[Message], reason: str = ABORTED) -> list[Message]:
-    """``history`` with an aborted result right after the results of every tool call that has
-    none, so each assistant message with tool calls is followed by all of its results."""
-    repaired: list[Message] = []
-    open_calls: list[str] = []
-    for message in history:
-        if message.get("role") == "tool":
-            if message.get("tool_call_id") in open_calls:
-                open_calls.remove(message["tool_call_id"])
-            repaired.append(message)
-            continue
-        repaired.extend(_aborted(call_id, reason) for call_id in open_calls)
-        repaired.append(message)
-        open_calls = [str(c.get("id")) for c in message.get("tool_calls") or []]
-    repaired.extend(_aborted(call_id, reason) for call_id in open_calls)
-    return repaired
-
-
 def user_prompts(events: Iterable[Mapping[str, Any]]) -> list[str]:
     """The user messages of a session, in order (compaction summaries are not among them)."""
     return [
@@ -183,11 +162,6 @@ def user_prompts(events: Iterable[Mapping[str, Any]]) -> list[str]:
         for event in events
         if event.get("type") == "history" and (event.get("message") or {}).get("role") == "user"
     ]
-
-
-def _aborted(call_id: str, reason: str) -> Message:
-    content = ToolResult(reason, exit_code=130).to_model_text()
-    return {"role": "tool", "tool_call_id": call_id, "content": content}
 
 
 def _add_message(history: list[Message], message: Message) -> None:

@@ -22,6 +22,7 @@ import pytest
 from codex_py import __version__, config
 from codex_py.errors import UsageError
 from codex_py.events import HistoryEvent, HistoryReset, SessionEnd, ToolOutput, UsageEvent
+from codex_py.history import ABORTED, answer_open_calls
 from codex_py.runner import build_agent
 from codex_py.session import (
     TOOL_OUTPUT_LOG_LIMIT,
@@ -31,7 +32,7 @@ from codex_py.session import (
     load_session,
     resume_agent,
 )
-from codex_py.session_load import ABORTED, answer_open_calls, find_session
+from codex_py.session_load import find_session
 from codex_py.settings import Settings
 from codex_py.testing.fake_api import FakeAPI
 
