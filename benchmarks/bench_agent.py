@@ -26,8 +26,8 @@ from pathlib import Path
 import yaml
 
 from codex_py import config
+from codex_py.agent.wiring import build_agent
 from codex_py.events import ListSink, ToolResultEvent
-from codex_py.runner import build_agent
 
 ROOT = Path(__file__).resolve().parents[1]
 

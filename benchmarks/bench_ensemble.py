@@ -21,11 +21,11 @@ from collections.abc import Awaitable
 from dataclasses import replace
 from typing import Any
 
+from codex_py.config.settings import Endpoint
+from codex_py.ensemble.panel import Member
+from codex_py.ensemble.provider import EnsembleProvider
 from codex_py.providers.anthropic import AnthropicProvider
-from codex_py.providers.ensemble import EnsembleProvider
-from codex_py.providers.members import Member
 from codex_py.providers.openai import OpenAIProvider
-from codex_py.settings import Endpoint
 from codex_py.testing.fake_api import FakeAPI
 from codex_py.types import ModelRequest, Provider
 

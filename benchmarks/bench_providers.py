@@ -18,9 +18,9 @@ import statistics
 import time
 from typing import Any
 
+from codex_py.config.settings import Endpoint
 from codex_py.providers.anthropic import AnthropicProvider
 from codex_py.providers.openai import OpenAIProvider
-from codex_py.settings import Endpoint
 from codex_py.testing.fake_api import FakeAPI
 from codex_py.types import ModelRequest
 

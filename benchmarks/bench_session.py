@@ -24,6 +24,7 @@ from rich.console import Console
 from rich.markdown import Markdown
 
 from codex_py import config
+from codex_py.config.settings import Settings
 from codex_py.events import (
     Event,
     HistoryEvent,
@@ -33,8 +34,7 @@ from codex_py.events import (
     ToolResultEvent,
     UsageEvent,
 )
-from codex_py.session import SessionLog, list_sessions, load_session
-from codex_py.settings import Settings
+from codex_py.session.log import SessionLog, list_sessions, load_session
 from codex_py.ui.render import TerminalRenderer
 
 ENV = {"OPENAI_API_KEY": "sk-bench-0123456789abcdefghij", "GITHUB_TOKEN": "ghp_benchmark_token_x"}

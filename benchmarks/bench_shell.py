@@ -20,9 +20,9 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from codex_py.config.settings import EnvironmentPolicy, SandboxSettings, ShellSettings
 from codex_py.errors import SandboxError
-from codex_py.sandbox import check_sandbox, sandbox_argv
-from codex_py.settings import EnvironmentPolicy, SandboxSettings, ShellSettings
+from codex_py.tools.sandbox import check_sandbox, sandbox_argv
 from codex_py.tools.shell import ShellArgs, run_shell
 
 SETTINGS = ShellSettings(default_timeout_ms=10_000, max_timeout_ms=600_000, max_output_bytes=10_240)

@@ -19,9 +19,9 @@ from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from codex_py.config.settings import Price
 from codex_py.errors import BudgetExceeded
 from codex_py.events import NullSink, Sink, WarningEvent
-from codex_py.settings import Price
 from codex_py.types import Usage
 
 PER_TOKENS = 1_000_000

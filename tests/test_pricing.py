@@ -8,12 +8,12 @@ from pathlib import Path
 import pytest
 
 from codex_py import config
+from codex_py.config.settings import Price
 from codex_py.errors import BudgetExceeded
 from codex_py.events import ListSink, WarningEvent
 from codex_py.pricing import CostTracker, cost_of, price_for
-from codex_py.providers.anthropic_wire import messages_usage
-from codex_py.providers.openai_wire import chat_usage, responses_usage
-from codex_py.settings import Price
+from codex_py.providers.wire.messages import messages_usage
+from codex_py.providers.wire.openai import chat_usage, responses_usage
 from codex_py.types import Usage
 
 GPT = Price(input=1.25, output=10.0, cache_read=0.125, cache_write=1.25)

@@ -10,12 +10,13 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from codex_py import config, providers
+from codex_py import config
+from codex_py.agent.wiring import endpoints_needed
+from codex_py.config.settings import Settings
 from codex_py.errors import ConfigError, UsageError
 from codex_py.evals.suite import Task
-from codex_py.runner import endpoints_needed
-from codex_py.sandbox import check_sandbox
-from codex_py.settings import Settings
+from codex_py.providers import registry as providers
+from codex_py.tools.sandbox import check_sandbox
 
 CONFIG_ENV_PREFIXES = ("CODEX_PROVIDER", "CODEX_MODEL", "CODEX_ROUTING_")
 

@@ -16,9 +16,9 @@ import anthropic
 import httpx2
 
 from codex_py.errors import ProviderError
-from codex_py.providers import anthropic_wire
-from codex_py.providers.sdk_adapter import SdkAdapter
-from codex_py.providers.wire_common import (
+from codex_py.providers.base import SdkAdapter
+from codex_py.providers.wire import messages as anthropic_wire
+from codex_py.providers.wire.common import (
     CallTarget,
     StreamAccumulator,
     connection_error,

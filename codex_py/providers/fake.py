@@ -20,8 +20,8 @@ from pathlib import Path
 
 import yaml
 
+from codex_py.config.settings import Endpoint
 from codex_py.errors import ConfigError, ProviderError
-from codex_py.settings import Endpoint
 from codex_py.testing.replies import Reply, parse_reply
 from codex_py.types import ModelRequest, ModelResponse, TextCallback
 

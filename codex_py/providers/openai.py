@@ -14,11 +14,10 @@ from typing import Any
 import openai
 
 from codex_py.errors import ProviderError
-from codex_py.providers import openai_wire
-from codex_py.providers.openai_chat_wire import ChatStream
-from codex_py.providers.openai_responses_wire import ResponsesStream, stream_error
-from codex_py.providers.sdk_adapter import SdkAdapter
-from codex_py.providers.wire_common import (
+from codex_py.providers.base import SdkAdapter
+from codex_py.providers.wire import openai as openai_wire
+from codex_py.providers.wire.chat import ChatStream
+from codex_py.providers.wire.common import (
     CallTarget,
     StreamAccumulator,
     connection_error,
@@ -26,6 +25,7 @@ from codex_py.providers.wire_common import (
     retry_after_seconds,
     timeout_error,
 )
+from codex_py.providers.wire.responses import ResponsesStream, stream_error
 from codex_py.types import ModelRequest, ModelResponse
 
 

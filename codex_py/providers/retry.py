@@ -27,9 +27,9 @@ from contextvars import ContextVar
 from dataclasses import replace
 from typing import Any, TypeVar
 
+from codex_py.config.settings import RetrySettings
 from codex_py.errors import ConfigError, ContextLengthError, ProviderError
 from codex_py.events import FallbackEvent, NullSink, RetryEvent, Sink
-from codex_py.settings import RetrySettings
 from codex_py.types import ModelRequest, ModelResponse, Provider, TextCallback
 
 T = TypeVar("T")

@@ -10,7 +10,7 @@ import time
 from collections.abc import Mapping
 from typing import Any
 
-from codex_py.chat_shapes import usage_dict
+from codex_py.client.chat_shapes import usage_dict
 from codex_py.testing.replies import Reply, ScriptedCall
 from codex_py.testing.sse import Json, Stream, frame, new_id, thirds, words
 

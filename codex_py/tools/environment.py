@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping
 from fnmatch import translate
 from functools import lru_cache
 
-from codex_py.settings import EnvironmentPolicy
+from codex_py.config.settings import EnvironmentPolicy
 
 CORE_VARIABLES = frozenset(
     {

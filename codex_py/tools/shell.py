@@ -17,18 +17,18 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from codex_py.config.settings import EnvironmentPolicy, SandboxSettings, ShellSettings
 from codex_py.errors import ToolError
-from codex_py.sandbox import (
+from codex_py.tools.environment import child_environment
+from codex_py.tools.output import OutputCapture
+from codex_py.tools.process import Outcome, run_process
+from codex_py.tools.sandbox import (
     INSTALL_HINT,
     is_enabled,
     sandbox_argv,
     sandbox_failure_note,
     sandbox_temp_dir,
 )
-from codex_py.settings import EnvironmentPolicy, SandboxSettings, ShellSettings
-from codex_py.tools.environment import child_environment
-from codex_py.tools.output import OutputCapture
-from codex_py.tools.process import Outcome, run_process
 from codex_py.types import ToolResult, ToolSpec
 
 SHELL_TOOL: ToolSpec = {

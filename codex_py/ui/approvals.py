@@ -12,9 +12,9 @@ from typing import Any
 from rich.console import Console, Group, RenderableType
 from rich.text import Text
 
-from codex_py.policy import PatchAction
-from codex_py.providers.consensus import Proposal
-from codex_py.toolbox import Approval, ApprovalRequest
+from codex_py.ensemble.votes import Proposal
+from codex_py.policy.decide import PatchAction
+from codex_py.tools.toolbox import Approval, ApprovalRequest
 from codex_py.ui.views import diff_view, vote_lines
 
 VOTES_MARKER = "\n\nsafety vote:"

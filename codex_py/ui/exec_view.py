@@ -10,6 +10,7 @@ import json
 from rich.console import Console
 from rich.markup import escape
 
+from codex_py.ensemble.votes import EnsembleMemberEvent, VoteEvent
 from codex_py.events import (
     ApprovalEvent,
     CompactionEvent,
@@ -24,7 +25,6 @@ from codex_py.events import (
     ToolResultEvent,
     WarningEvent,
 )
-from codex_py.providers.consensus import EnsembleMemberEvent, VoteEvent
 
 OUTPUT_PREVIEW_LINES = 6
 

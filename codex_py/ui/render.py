@@ -17,6 +17,7 @@ from rich.console import Console, Group, RenderableType
 from rich.markdown import Markdown
 from rich.text import Text
 
+from codex_py.config.settings import ContextSettings
 from codex_py.events import (
     ApprovalEvent,
     CompactionEvent,
@@ -34,7 +35,6 @@ from codex_py.events import (
     UsageEvent,
     WarningEvent,
 )
-from codex_py.settings import ContextSettings
 from codex_py.ui.exec_view import describe_call
 from codex_py.ui.live import Busy, LiveRegion, RunningTool, one_line
 from codex_py.ui.markdown_stream import MarkdownStream

@@ -11,8 +11,8 @@ from rich.markdown import Markdown
 from rich.table import Table
 from rich.text import Text
 
-from codex_py.session_list import SessionSummary
-from codex_py.session_load import SessionRecord
+from codex_py.session.listing import SessionSummary
+from codex_py.session.load import SessionRecord
 from codex_py.ui.views import format_cost, format_tokens
 
 ID_CHARS = 8

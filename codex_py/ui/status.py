@@ -7,7 +7,7 @@ from typing import Any
 
 from rich.text import Text
 
-from codex_py.settings import ContextSettings
+from codex_py.config.settings import ContextSettings
 from codex_py.ui.views import format_cost, format_tokens
 from codex_py.usage_totals import UsageTotals
 

@@ -15,9 +15,9 @@ from typing import Any
 import pytest
 
 from codex_py import config
+from codex_py.ensemble.build import build_ensemble, provider_factory
 from codex_py.errors import ConfigError
 from codex_py.providers.ember import INSTALL_HINT, EmberProvider
-from codex_py.providers.ensemble_build import build_ensemble, provider_factory
 
 REPO = Path(__file__).resolve().parents[2]
 ENSEMBLE = "ensembles:\n  mixed:\n    models: [ember:gpt-4o, ember:claude-3]\n    strategy: judge\n"
@@ -49,7 +49,7 @@ from codex_py import config
 from codex_py.errors import ProviderError
 from codex_py.events import ListSink
 from codex_py.providers.ember import EmberProvider
-from codex_py.providers.ensemble_build import build_ensemble, provider_factory
+from codex_py.ensemble.build import build_ensemble, provider_factory
 from codex_py.types import ModelRequest
 
 messages = [

@@ -11,10 +11,10 @@ from typing import Any, Literal
 
 import pytest
 
+from codex_py.config.settings import Endpoint
 from codex_py.errors import ContextLengthError, ProviderError
 from codex_py.providers.anthropic import AnthropicProvider
 from codex_py.providers.openai import OpenAIProvider
-from codex_py.settings import Endpoint
 from codex_py.testing.fake_api import FakeAPI, RecordedRequest
 from codex_py.types import Message, ModelRequest, ModelResponse, ToolResult, Usage
 

@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from codex_py.config.settings import RetrySettings
 from codex_py.errors import ConfigError, ContextLengthError, ProviderError
 from codex_py.events import FallbackEvent, ListSink, RetryEvent
 from codex_py.providers.retry import (
@@ -19,7 +20,6 @@ from codex_py.providers.retry import (
     note_progress,
     parse_fallbacks,
 )
-from codex_py.settings import RetrySettings
 from codex_py.types import ModelRequest, ModelResponse, TextCallback
 
 SETTINGS = RetrySettings(max_attempts=5, base_delay=0.5, max_delay=30.0, stream_idle_timeout=60.0)

@@ -6,7 +6,7 @@ from typing import Literal
 
 import pytest
 
-from codex_py.settings import EnvironmentPolicy
+from codex_py.config.settings import EnvironmentPolicy
 from codex_py.tools.environment import child_environment
 
 BASE = {

@@ -11,8 +11,8 @@ from typing import Any
 
 import pytest
 
+from codex_py.config.settings import EnvironmentPolicy, ShellSettings
 from codex_py.errors import ToolError
-from codex_py.settings import EnvironmentPolicy, ShellSettings
 from codex_py.tools.shell import SHELL_TOOL, ShellArgs, parse_shell_args, run_shell
 from codex_py.types import ToolResult
 

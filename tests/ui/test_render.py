@@ -10,6 +10,7 @@ from pathlib import Path
 from rich.console import Console, RenderableType
 from rich.markdown import Markdown
 
+from codex_py.config.settings import ContextSettings
 from codex_py.events import (
     ApprovalEvent,
     ErrorEvent,
@@ -23,10 +24,9 @@ from codex_py.events import (
     UsageEvent,
 )
 from codex_py.events import Event as CoreEvent
-from codex_py.policy import Decision, PatchAction, ShellAction
-from codex_py.settings import ContextSettings
-from codex_py.toolbox import ApprovalRequest
+from codex_py.policy.decide import Decision, PatchAction, ShellAction
 from codex_py.tools.apply_patch.tool import run_apply_patch
+from codex_py.tools.toolbox import ApprovalRequest
 from codex_py.types import ToolCall
 from codex_py.ui.approvals import choices, request_view
 from codex_py.ui.render import TerminalRenderer
@@ -239,7 +239,7 @@ def test_retries_errors_and_an_unfinished_run_are_noted() -> None:
 
 
 def test_ensemble_votes_show_each_member() -> None:
-    from codex_py.providers.consensus import VoteEvent
+    from codex_py.ensemble.votes import VoteEvent
 
     votes = [
         {"member": "openai:gpt-x", "decision": "allow", "reason": "reads only"},

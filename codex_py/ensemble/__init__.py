@@ -1,0 +1,1 @@
+"""Ensembles: several models decide a call together; the safety vote."""

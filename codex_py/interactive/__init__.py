@@ -1,0 +1,1 @@
+"""The interactive session: its controller, its input loop and its slash commands."""

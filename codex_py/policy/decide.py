@@ -1,0 +1,162 @@
+"""Approval: may this action run now, must someone approve it, or is it refused? Pure, no I/O.
+
+Order of the checks for a command (the first that applies decides):
+
+1. a user rule that says ``deny`` (deny beats ask beats allow among matching rules);
+2. a user rule that says ``allow``, matching the argv, or every command of a plain script;
+3. a user rule that says ``ask``;
+4. dangerous (``rm -rf``, ``git push --force``, ``sudo``, ``curl | sh``...): ask, flagged
+   ``dangerous``, in every mode; "always for this session" approvals do not cover it;
+5. a workdir outside the workspace: ask;
+6. known-safe (read-only): allow, in every mode;
+7. a prefix the user approved for this session: allow;
+8. ``full-auto``: allow inside the sandbox; otherwise ask.
+
+Sandbox choice: in ``full-auto`` every command the policy allows by itself runs sandboxed, the
+known-safe ones included (that is the mode's promise, and it protects against a mistake in the
+classifier). Commands a person allowed (a rule or a session approval) run unsandboxed, as they
+would in the other modes. An ``ask`` decision carries ``sandbox=False``: once a person has
+approved it, the command runs as approved.
+
+Patches: in ``auto-edit`` and ``full-auto`` a patch whose paths are all inside the workspace is
+allowed; every other patch asks.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+from codex_py.config.settings import ApprovalMode, Rule
+from codex_py.policy.dangerous import dangerous_reason, is_dangerous, nested_commands
+from codex_py.policy.known_safe import commands_needing_approval, is_known_safe
+
+__all__ = [
+    "Action",
+    "Decision",
+    "PatchAction",
+    "ShellAction",
+    "decide",
+    "is_dangerous",
+    "is_known_safe",
+    "matching_rule",
+]
+
+
+@dataclass(frozen=True)
+class ShellAction:
+    """A command about to run; ``workdir`` is absolute and resolved."""
+
+    argv: tuple[str, ...]
+    workdir: Path
+
+
+@dataclass(frozen=True)
+class PatchAction:
+    """A patch about to be applied: the absolute, resolved paths it touches."""
+
+    paths: tuple[Path, ...]
+
+
+Action = ShellAction | PatchAction
+
+
+@dataclass(frozen=True)
+class Decision:
+    """What to do with an action, and why (shown to the user, and to the model on refusal)."""
+
+    action: Literal["allow", "ask", "deny"]
+    reason: str
+    dangerous: bool = False
+    sandbox: bool = False
+    """Run it inside the sandbox (full-auto)."""
+
+
+def decide(
+    action: Action,
+    *,
+    mode: ApprovalMode,
+    workspace: Path,
+    rules: Sequence[Rule] = (),
+    session_allowed: Sequence[tuple[str, ...]] = (),
+) -> Decision:
+    """The decision for ``action`` under ``mode``; see the module docstring for the order."""
+    if isinstance(action, PatchAction):
+        return _decide_patch(action, mode, workspace)
+    argv = action.argv
+    rule = matching_rule(argv, rules)
+    if rule is not None and rule.decision != "ask":
+        return Decision(rule.decision, _rule_reason(rule))
+    danger = dangerous_reason(argv)
+    if rule is not None:
+        return Decision("ask", _rule_reason(rule), dangerous=danger is not None)
+    if danger is not None:
+        return Decision("ask", f"dangerous: {danger}", dangerous=True)
+    if not _inside(action.workdir, workspace):
+        return Decision("ask", f"runs outside the workspace, in {action.workdir}")
+    full_auto = mode == "full-auto"
+    if is_known_safe(argv):
+        return Decision("allow", "known-safe read-only command", sandbox=full_auto)
+    if _covering_prefix(argv, session_allowed) is not None:
+        return Decision("allow", "approved for this session")
+    if full_auto:
+        return Decision("allow", "full-auto: runs in the sandbox", sandbox=True)
+    return Decision(
+        "ask", f"{mode} mode: commands that are not known to be read-only need approval"
+    )
+
+
+def matching_rule(argv: Sequence[str], rules: Sequence[Rule]) -> Rule | None:
+    """The strongest user rule that applies to ``argv`` (deny > ask > allow), or None.
+
+    ``deny`` and ``ask`` rules apply when they match the argv or any command it runs inside
+    (a ``bash -lc`` script, ``$(...)``, ``xargs``...); an ``allow`` rule applies when it
+    matches the argv, or when every command of a plain script is allowed by a rule or
+    known-safe.
+    """
+    for decision in ("deny", "ask"):
+        for rule in rules:
+            if rule.decision == decision and any(
+                _starts_with(command, rule.prefix) for command in nested_commands(argv)
+            ):
+                return rule
+    allow_rules = [rule for rule in rules if rule.decision == "allow"]
+    prefix = _covering_prefix(argv, [rule.prefix for rule in allow_rules])
+    return next((rule for rule in allow_rules if rule.prefix == prefix), None)
+
+
+def _decide_patch(action: PatchAction, mode: ApprovalMode, workspace: Path) -> Decision:
+    outside = [path for path in action.paths if not _inside(path, workspace)]
+    if outside:
+        return Decision("ask", f"the patch writes outside the workspace: {outside[0]}")
+    if mode in ("auto-edit", "full-auto"):
+        return Decision("allow", f"{mode}: patch inside the workspace")
+    return Decision("ask", "suggest mode: patches need approval")
+
+
+def _covering_prefix(
+    argv: Sequence[str], prefixes: Sequence[tuple[str, ...]]
+) -> tuple[str, ...] | None:
+    """A prefix that lets ``argv`` run: one it starts with, or, for a plain script, one of the
+    prefixes that together cover every command in it that is not known-safe."""
+    direct = next((prefix for prefix in prefixes if _starts_with(argv, prefix)), None)
+    if direct is not None:
+        return direct
+    pending = commands_needing_approval(argv) or []
+    chosen = [next((p for p in prefixes if _starts_with(command, p)), None) for command in pending]
+    return chosen[0] if chosen and all(prefix is not None for prefix in chosen) else None
+
+
+def _starts_with(argv: Sequence[str], prefix: Sequence[str]) -> bool:
+    return len(prefix) <= len(argv) and tuple(argv[: len(prefix)]) == tuple(prefix)
+
+
+def _inside(path: Path, workspace: Path) -> bool:
+    return path.is_relative_to(workspace)
+
+
+def _rule_reason(rule: Rule) -> str:
+    reason = f"rule {' '.join(rule.prefix)!r} says {rule.decision}"
+    return f"{reason}: {rule.reason}" if rule.reason else reason

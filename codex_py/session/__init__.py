@@ -1,0 +1,1 @@
+"""Session logs: writing, loading, listing, redaction, and undo."""
