@@ -1,17 +1,24 @@
-"""One exception tree for codex-py. Every error carries a one-line ``hint`` saying how to fix it.
+"""One exception tree for codex-py. Every error carries a one-line ``hint`` saying how to fix it,
+and ``format_error`` is the one way an error reaches the terminal.
 
 CodexError
-├── ConfigError          bad YAML, unknown key, wrong type, missing API key  (exit 2)
-├── UsageError           bad command-line arguments                          (exit 2)
-├── ProviderError        a model call failed (HTTP status, network, bad reply) (exit 1)
-│   └── ContextLengthError   the request did not fit the model's context window
-├── ToolError            a tool could not run; fed back to the model, never a crash
-│   ├── PatchError       apply_patch could not parse or apply a patch
-│   └── SandboxError     the sandbox is missing or cannot start
-└── BudgetExceeded       the run reached its cost limit
+├── ConfigError            bad YAML, unknown key, wrong type, missing API key    (exit 2)
+│   └── SchemaError        a value that does not fit the schema, at a key path
+├── UsageError             bad command-line or API arguments                     (exit 2)
+├── ProviderError          a model call failed (HTTP status, network, bad reply)  (exit 1)
+│   └── ContextLengthError the request did not fit the model's context window
+├── ToolError              a tool could not run; fed back to the model, never a crash
+│   ├── PatchError         apply_patch could not parse or apply a patch
+│   └── SandboxError       the sandbox is missing or cannot start
+├── ShellSyntaxError       a shell script the classifier cannot read (treated as unknown)
+├── EventDecodeError       a log line or ``--json`` object that is not a valid event
+├── BudgetExceeded         the run reached its cost limit                        (exit 1)
+└── StopRun                the user chose "stop" at an approval prompt            (exit 130)
 """
 
 from __future__ import annotations
+
+KeyPath = tuple[str, ...]
 
 
 class CodexError(Exception):
@@ -30,6 +37,15 @@ class CodexError(Exception):
 
 class ConfigError(CodexError):
     exit_code = 2
+
+
+class SchemaError(ConfigError):
+    """A config value does not fit the schema. ``path`` is the key it was found at; the loader
+    turns it into a ``ConfigError`` naming the file and line."""
+
+    def __init__(self, path: KeyPath, message: str, hint: str = "") -> None:
+        super().__init__(message, hint)
+        self.path = path
 
 
 class UsageError(CodexError):
@@ -74,5 +90,35 @@ class SandboxError(ToolError):
     pass
 
 
+class ShellSyntaxError(CodexError):
+    """A shell script uses syntax the classifier does not understand (or is malformed); callers
+    treat the command as unknown, never as safe."""
+
+    def __init__(self, message: str, hint: str = "the command needs approval") -> None:
+        super().__init__(message, hint)
+
+
+class EventDecodeError(CodexError):
+    """A JSON object that is not a valid event: unknown type, missing field or wrong type."""
+
+    def __init__(self, message: str, hint: str = "the line is skipped") -> None:
+        super().__init__(message, hint)
+
+
 class BudgetExceeded(CodexError):
     pass
+
+
+class StopRun(CodexError):
+    """The user asked to stop the run at an approval prompt."""
+
+    exit_code = 130
+
+    def __init__(self, message: str, hint: str = "resume it with: codex resume --last") -> None:
+        super().__init__(message, hint)
+
+
+def format_error(error: CodexError) -> str:
+    """The one line an error prints on the terminal: ``codex: error: MESSAGE — HINT``."""
+    hint = f" — {error.hint}" if error.hint else ""
+    return f"codex: error: {error.message}{hint}"

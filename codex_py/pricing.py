@@ -21,8 +21,8 @@ from typing import Any
 
 from codex_py.config.settings import Price
 from codex_py.errors import BudgetExceeded
-from codex_py.events import NullSink, Sink, WarningEvent
-from codex_py.types import Usage
+from codex_py.events import NullSink, WarningEvent
+from codex_py.types import Sink, Usage
 
 PER_TOKENS = 1_000_000
 _DATED = re.compile(r"-(\d{8}|\d{4}-\d{2}-\d{2}|latest)$")

@@ -16,7 +16,10 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field, fields
-from typing import Any, Literal, Protocol
+from typing import TYPE_CHECKING, Any, Literal, Protocol
+
+if TYPE_CHECKING:
+    from codex_py.events import Event
 
 Message = dict[str, Any]
 ToolSpec = dict[str, Any]
@@ -161,3 +164,9 @@ class ProviderRouter(Protocol):
     """Chooses the provider for every model call. Must be a pure function of the context."""
 
     def route(self, ctx: TurnContext) -> Route: ...
+
+
+class Sink(Protocol):
+    """Receives every event a run emits (the terminal UI, ``--json``, the session log)."""
+
+    def emit(self, event: Event) -> None: ...

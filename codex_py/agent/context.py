@@ -8,8 +8,16 @@ from dataclasses import replace
 from codex_py.agent.compaction import compact, estimate_tokens, needs_compaction
 from codex_py.config.settings import ContextSettings
 from codex_py.errors import ProviderError
-from codex_py.events import CompactionEvent, NullSink, Sink
-from codex_py.types import Intent, Message, ModelRequest, ModelResponse, Provider, TextCallback
+from codex_py.events import CompactionEvent, NullSink
+from codex_py.types import (
+    Intent,
+    Message,
+    ModelRequest,
+    ModelResponse,
+    Provider,
+    Sink,
+    TextCallback,
+)
 
 
 def context_window(settings: ContextSettings, model: str) -> int:

@@ -15,7 +15,7 @@ from typing import Literal, Protocol
 
 from codex_py.agent.context import Compactor
 from codex_py.ensemble.panel import close_providers
-from codex_py.errors import BudgetExceeded, CodexError, ContextLengthError
+from codex_py.errors import BudgetExceeded, CodexError, ContextLengthError, StopRun
 from codex_py.events import (
     ErrorEvent,
     HistoryEvent,
@@ -23,18 +23,17 @@ from codex_py.events import (
     MessageEvent,
     NullSink,
     SessionEnd,
-    Sink,
     TextDelta,
     UsageEvent,
 )
 from codex_py.messages import answer_open_calls
 from codex_py.pricing import CostTracker
-from codex_py.tools.toolbox import StopRun
 from codex_py.types import (
     Message,
     ModelRequest,
     ModelResponse,
     Provider,
+    Sink,
     ToolCall,
     ToolResult,
     ToolSpec,
@@ -116,12 +115,12 @@ class Agent:
             status, error = "limit", exc
             self.sink.emit(ErrorEvent(exc.message, exc.hint))
             self._answer_open_calls("not run: the cost budget was reached")
-        except CodexError as exc:
-            status, error = "failed", exc
-            self.sink.emit(ErrorEvent(exc.message, exc.hint))
         except (StopRun, asyncio.CancelledError, KeyboardInterrupt):
             status = "cancelled"
             self._answer_open_calls("aborted: the user stopped the run")
+        except CodexError as exc:
+            status, error = "failed", exc
+            self.sink.emit(ErrorEvent(exc.message, exc.hint))
         finally:
             await self.close()
         summary = self.costs.summary()

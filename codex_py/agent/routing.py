@@ -14,7 +14,7 @@ from dataclasses import replace
 from codex_py.config.checks import model_for
 from codex_py.config.settings import Settings
 from codex_py.errors import ConfigError
-from codex_py.events import NullSink, RouteEvent, Sink
+from codex_py.events import NullSink, RouteEvent
 from codex_py.types import (
     Intent,
     Message,
@@ -23,6 +23,7 @@ from codex_py.types import (
     Provider,
     ProviderRouter,
     Route,
+    Sink,
     TextCallback,
     TurnContext,
 )

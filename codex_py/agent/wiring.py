@@ -20,12 +20,12 @@ from codex_py.ensemble.build import ProviderFactory, build_ensemble, provider_fa
 from codex_py.ensemble.panel import Member, Price
 from codex_py.ensemble.provider import Chooser
 from codex_py.ensemble.safety import build_safety_approver
-from codex_py.events import NullSink, Sink
+from codex_py.events import NullSink
 from codex_py.pricing import CostTracker
 from codex_py.providers import registry as providers
 from codex_py.providers.retry import FallbackProvider, RetryingProvider, parse_fallbacks
 from codex_py.tools.toolbox import Approver, Toolbox, refuse_all
-from codex_py.types import Intent, Message, Provider, Usage
+from codex_py.types import Intent, Message, Provider, Sink, Usage
 
 RUN_INTENTS: tuple[Intent, ...] = ("planning", "tool_use", "synthesis")
 # Histories that route as a planning call and as a tool call: the models a run uses most.

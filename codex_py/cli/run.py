@@ -15,8 +15,9 @@ from codex_py.agent.wiring import build_agent
 from codex_py.config.loader import codex_home
 from codex_py.config.settings import Settings
 from codex_py.errors import UsageError
-from codex_py.events import FanoutSink, JsonlSink, Sink
+from codex_py.events import FanoutSink, JsonlSink
 from codex_py.session.log import SessionLog, SessionRecord, resume_agent
+from codex_py.types import Sink
 
 EXIT_CODES = {"completed": 0, "limit": 1, "failed": 1, "cancelled": 130}
 

@@ -42,8 +42,7 @@ from codex_py.config.checks import model_for
 from codex_py.ensemble.build import build_ensemble, provider_factory, resolve_ensemble
 from codex_py.ensemble.panel import close_providers
 from codex_py.errors import ConfigError
-from codex_py.events import Sink
-from codex_py.types import Provider
+from codex_py.types import Provider, Sink
 
 __all__ = ["AsyncClient", "ChatObject", "SyncClient", "create_client", "create_sync_client"]
 C = TypeVar("C")

@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Literal
 
-from codex_py.config.schema import SchemaError
 from codex_py.config.settings import Settings
+from codex_py.errors import SchemaError
 from codex_py.types import INTENTS
 
 MODEL_KEYS = {

@@ -19,9 +19,9 @@ from typing import Any
 import yaml
 
 from codex_py.config.checks import check_references, resolve_aliases
-from codex_py.config.schema import SchemaError, build, dotted
+from codex_py.config.schema import build, dotted
 from codex_py.config.settings import Settings
-from codex_py.errors import ConfigError
+from codex_py.errors import ConfigError, SchemaError
 from codex_py.types import INTENTS
 
 KeyPath = tuple[str, ...]

@@ -11,17 +11,9 @@ import types
 from collections.abc import Callable
 from typing import Any, Literal, Union, get_args, get_origin, get_type_hints
 
+from codex_py.errors import SchemaError
+
 Path = tuple[str, ...]
-
-
-class SchemaError(Exception):
-    """A value does not fit the schema. ``path`` is the key it was found at."""
-
-    def __init__(self, path: Path, message: str, hint: str = "") -> None:
-        super().__init__(message)
-        self.path = path
-        self.message = message
-        self.hint = hint
 
 
 def dotted(path: Path) -> str:

@@ -15,10 +15,9 @@ from codex_py.config.settings import Settings
 from codex_py.ensemble.panel import Member, Price
 from codex_py.ensemble.provider import Chooser, EnsembleProvider
 from codex_py.errors import ConfigError
-from codex_py.events import Sink
 from codex_py.pricing import cost_of, price_for
 from codex_py.providers import registry as providers
-from codex_py.types import Provider, Usage
+from codex_py.types import Provider, Sink, Usage
 
 ProviderFactory = Callable[[str], Provider]
 """Builds (or returns the already built) provider of an endpoint name."""

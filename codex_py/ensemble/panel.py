@@ -13,10 +13,10 @@ import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 
-from codex_py.ensemble.votes import EnsembleMemberEvent, summarise
+from codex_py.ensemble.votes import summarise
 from codex_py.errors import CodexError
-from codex_py.events import NullSink, Sink
-from codex_py.types import ModelRequest, ModelResponse, Provider, Usage
+from codex_py.events import EnsembleMemberEvent, NullSink
+from codex_py.types import ModelRequest, ModelResponse, Provider, Sink, Usage
 
 Price = Callable[["Member", str | None, Usage], float | None]
 """The cost in US dollars of one member's call (``member``, the call's intent, its usage);

@@ -48,7 +48,6 @@ from codex_py.ensemble.panel import (
 from codex_py.ensemble.votes import (
     Proposal,
     Strategy,
-    VoteEvent,
     action_key,
     agreed,
     group,
@@ -56,8 +55,8 @@ from codex_py.ensemble.votes import (
     summarise,
 )
 from codex_py.errors import ProviderError
-from codex_py.events import Sink
-from codex_py.types import ModelRequest, ModelResponse, TextCallback
+from codex_py.events import VoteEvent
+from codex_py.types import ModelRequest, ModelResponse, Sink, TextCallback
 
 OnDisagreement = Literal["judge", "ask", "refuse"]
 Chooser = Callable[[list[Proposal]], Awaitable[int | None]]

@@ -23,18 +23,17 @@ from codex_py.ensemble.build import ProviderFactory, members_of, price_from
 from codex_py.ensemble.panel import Answer, Member, Panel, Price
 from codex_py.ensemble.votes import (
     Strategy,
-    VoteEvent,
     parse_json_object,
     quorum,
     summarise,
     transcript,
 )
 from codex_py.errors import ConfigError
-from codex_py.events import Sink
+from codex_py.events import VoteEvent
 from codex_py.policy.decide import PatchAction
 from codex_py.providers.wire.common import message_text
 from codex_py.tools.toolbox import Approval, ApprovalRequest, Approver
-from codex_py.types import Message, ModelRequest, ModelResponse
+from codex_py.types import Message, ModelRequest, ModelResponse, Sink
 
 Decision = Literal["allow", "deny"]
 RECENT_MESSAGES = 8

@@ -22,11 +22,10 @@ import re
 import shlex
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass, field
-from typing import Any, ClassVar, Literal
+from dataclasses import dataclass
+from typing import Any, Literal
 
 from codex_py.errors import PatchError
-from codex_py.events import Event
 from codex_py.providers.wire.common import assistant_text, message_text, tool_result_as_text
 from codex_py.tools.apply_patch import (
     AddFile,
@@ -48,38 +47,6 @@ _SHELL_SYNTAX = re.compile(r"[|&;<>()$`\\*?\[\]{}~!#\n]")
 _BUILTINS = frozenset(
     {"cd", "export", "source", ".", "exit", "set", "unset", "alias", "eval", "exec", "ulimit"}
 )
-
-
-@dataclass
-class EnsembleMemberEvent(Event):
-    """One member's (or a judge's) answer: what it proposed, how long it took, what it cost."""
-
-    type: ClassVar[str] = "ensemble_member"
-    ensemble: str
-    member: str
-    role: str
-    ok: bool
-    answer: str
-    latency_seconds: float
-    input_tokens: int = 0
-    output_tokens: int = 0
-    cost_usd: float | None = None
-    error: str = ""
-
-
-@dataclass
-class VoteEvent(Event):
-    """The outcome of one ensemble decision, with every member's vote."""
-
-    type: ClassVar[str] = "vote"
-    ensemble: str
-    subject: str
-    """``action`` (a turn with tools), ``text`` (a turn without) or ``safety``."""
-    strategy: str
-    outcome: str
-    needed: int
-    votes: list[dict[str, str]] = field(default_factory=list)
-    reason: str = ""
 
 
 @dataclass(frozen=True)

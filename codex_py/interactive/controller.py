@@ -22,10 +22,10 @@ from codex_py.config.loader import codex_home
 from codex_py.config.settings import Settings
 from codex_py.ensemble.provider import Chooser
 from codex_py.errors import CodexError
-from codex_py.events import Event, WarningEvent
+from codex_py.events import Event, UndoEvent, WarningEvent
 from codex_py.interactive.notify import notify_turn_complete
 from codex_py.session.log import SessionLog, SessionRecord, resume_agent
-from codex_py.session.undo import ChangeJournal, UndoEvent, undo_patch
+from codex_py.session.undo import ChangeJournal, undo_patch
 from codex_py.tools.toolbox import Approver, Toolbox, refuse_all
 from codex_py.ui.render import TerminalRenderer
 

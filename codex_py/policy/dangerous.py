@@ -12,8 +12,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from codex_py.errors import ShellSyntaxError
 from codex_py.policy.shell.flags import has_flag
-from codex_py.policy.shell.lexer import ScriptError
 from codex_py.policy.shell.syntax import SHELLS, basename, parse_script, shell_script
 
 # parse_script: also importable from here, as it was before the parser got its own module.
@@ -73,7 +73,7 @@ def nested_commands(argv: Sequence[str]) -> list[tuple[str, ...]]:
     found: list[_Found] = []
     try:
         _collect(tuple(argv), False, 0, found)
-    except ScriptError:
+    except ShellSyntaxError:
         return [tuple(argv)]
     return [item.argv for item in found]
 
@@ -91,7 +91,7 @@ def dangerous_reason(argv: Sequence[str]) -> str | None:
     found: list[_Found] = []
     try:
         _collect(tuple(argv), False, 0, found)
-    except ScriptError as exc:
+    except ShellSyntaxError as exc:
         return f"the shell script could not be parsed ({exc}); review it before running it"
     for item in found:
         reason = _command_danger(item.argv)
@@ -106,7 +106,7 @@ def dangerous_reason(argv: Sequence[str]) -> str | None:
 def _collect(argv: tuple[str, ...], dynamic: bool, depth: int, found: list[_Found]) -> None:
     """Add ``argv`` and every command it runs inside to ``found``."""
     if depth > _MAX_DEPTH:
-        raise ScriptError("commands nested too deeply")
+        raise ShellSyntaxError("commands nested too deeply")
     if not argv:
         return
     found.append(_Found(argv, dynamic))

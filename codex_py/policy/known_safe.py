@@ -9,8 +9,9 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from codex_py.errors import ShellSyntaxError
 from codex_py.policy.shell.flags import before_double_dash, is_long_option, short_cluster_has
-from codex_py.policy.shell.lexer import ScriptError, Word
+from codex_py.policy.shell.lexer import Word
 from codex_py.policy.shell.syntax import parse_script, shell_script
 
 _PLAIN_JOINERS = frozenset({"&&", "||", ";", "|", "\n"})
@@ -57,7 +58,7 @@ def plain_script_commands(script: str) -> list[list[Word]] | None:
     """
     try:
         parsed = parse_script(script)
-    except ScriptError:
+    except ShellSyntaxError:
         return None
     if parsed.redirects or parsed.substitutions or not parsed.operators <= _PLAIN_JOINERS:
         return None

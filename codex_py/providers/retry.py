@@ -29,8 +29,8 @@ from typing import Any, TypeVar
 
 from codex_py.config.settings import RetrySettings
 from codex_py.errors import ConfigError, ContextLengthError, ProviderError
-from codex_py.events import FallbackEvent, NullSink, RetryEvent, Sink
-from codex_py.types import ModelRequest, ModelResponse, Provider, TextCallback
+from codex_py.events import FallbackEvent, NullSink, RetryEvent
+from codex_py.types import ModelRequest, ModelResponse, Provider, Sink, TextCallback
 
 T = TypeVar("T")
 Sleep = Callable[[float], Awaitable[None]]

@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 from codex_py import __version__
 from codex_py.config.settings import Settings
-from codex_py.events import Event, HistoryEvent, ToolOutput
+from codex_py.events import Event, HistoryEvent, SessionResumed, ToolOutput
 from codex_py.session.listing import SessionSummary, list_sessions
 from codex_py.session.load import (
     META_TYPE,
@@ -122,7 +122,7 @@ class SessionLog:
     ) -> SessionLog:
         """Append to the log of a loaded session, noting when it was resumed and with what."""
         log = cls(record.path, record.meta, redactor=Redactor(env), open_now=True)
-        log.write({"type": "session_resumed", "config_digest": config_digest(settings)})
+        log.write(SessionResumed(config_digest(settings)).to_dict())
         return log
 
     @property

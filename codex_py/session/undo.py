@@ -16,25 +16,16 @@ import tempfile
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any
 
 from codex_py.errors import PatchError
-from codex_py.events import Event, ToolResultEvent
+from codex_py.events import Event, ToolResultEvent, UndoEvent
 from codex_py.tools.apply_patch.engine import FileText
 
 NO_FILE = "/dev/null"
 NEW_FILE_MODE = 0o644
 _HUNK_HEADER = re.compile(r"^@@ -(\d+)(?:,(\d+))? \+(\d+)(?:,(\d+))? @@")
 _CONFLICT_HINT = "the file was edited after the patch; revert it by hand, or ask the model to"
-
-
-@dataclass
-class UndoEvent(Event):
-    """A patch of the session was reverted (so ``/diff`` and the next ``/undo`` skip it)."""
-
-    type: ClassVar[str] = "undo"
-    call_id: str
-    paths: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)

@@ -14,11 +14,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from codex_py.config.settings import Settings
-from codex_py.errors import ToolError
+from codex_py.errors import StopRun, ToolError
 from codex_py.events import (
     ApprovalEvent,
     NullSink,
-    Sink,
     ToolCallEvent,
     ToolOutput,
     ToolResultEvent,
@@ -33,11 +32,7 @@ from codex_py.tools.apply_patch import (
     run_apply_patch,
 )
 from codex_py.tools.shell import SHELL_TOOL, ShellArgs, parse_shell_args, run_shell
-from codex_py.types import ToolCall, ToolResult, ToolSpec
-
-
-class StopRun(Exception):
-    """The user asked to stop the run at an approval prompt."""
+from codex_py.types import Sink, ToolCall, ToolResult, ToolSpec
 
 
 @dataclass(frozen=True)

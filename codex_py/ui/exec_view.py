@@ -10,10 +10,10 @@ import json
 from rich.console import Console
 from rich.markup import escape
 
-from codex_py.ensemble.votes import EnsembleMemberEvent, VoteEvent
 from codex_py.events import (
     ApprovalEvent,
     CompactionEvent,
+    EnsembleMemberEvent,
     ErrorEvent,
     Event,
     FallbackEvent,
@@ -23,6 +23,7 @@ from codex_py.events import (
     SessionEnd,
     ToolCallEvent,
     ToolResultEvent,
+    VoteEvent,
     WarningEvent,
 )
 

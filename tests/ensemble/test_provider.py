@@ -19,16 +19,14 @@ from codex_py.ensemble.panel import Member
 from codex_py.ensemble.provider import DISAGREEMENT, EnsembleProvider
 from codex_py.ensemble.votes import (
     ANSWER,
-    EnsembleMemberEvent,
     Proposal,
-    VoteEvent,
     action_key,
     agreed,
     canonical_call,
     quorum,
 )
 from codex_py.errors import ProviderError
-from codex_py.events import ListSink
+from codex_py.events import EnsembleMemberEvent, ListSink, VoteEvent
 from codex_py.testing.fake_api import FakeAPI
 from codex_py.types import ModelRequest, ModelResponse, ToolCall, ToolResult, ToolSpec, Usage
 

@@ -23,9 +23,8 @@ from codex_py.ensemble.safety import (
     safety_vote,
     vote_request,
 )
-from codex_py.ensemble.votes import VoteEvent
 from codex_py.errors import ProviderError
-from codex_py.events import ListSink
+from codex_py.events import ListSink, VoteEvent
 from codex_py.policy.decide import Decision, ShellAction
 from codex_py.testing.fake_api import FakeAPI
 from codex_py.tools.toolbox import Approval, ApprovalRequest, Toolbox

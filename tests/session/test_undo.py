@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from codex_py.errors import PatchError
-from codex_py.events import ToolResultEvent
-from codex_py.session.undo import ChangeJournal, UndoEvent, reverse_diff, undo_patch
+from codex_py.events import ToolResultEvent, UndoEvent
+from codex_py.session.undo import ChangeJournal, reverse_diff, undo_patch
 from codex_py.tools.apply_patch.tool import run_apply_patch
 
 PATCH = """*** Begin Patch

@@ -239,7 +239,7 @@ def test_retries_errors_and_an_unfinished_run_are_noted() -> None:
 
 
 def test_ensemble_votes_show_each_member() -> None:
-    from codex_py.ensemble.votes import VoteEvent
+    from codex_py.events import VoteEvent
 
     votes = [
         {"member": "openai:gpt-x", "decision": "allow", "reason": "reads only"},

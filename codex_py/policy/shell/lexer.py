@@ -2,7 +2,8 @@
 
 It understands quoting, escapes, operators, ``$``-expansions and substitutions (``$(...)``,
 backticks, ``<(...)``, ``${...}``, whose bodies it records), and heredocs (bodies skipped, but
-scanned for substitutions unless the delimiter is quoted). Anything else raises ``ScriptError``.
+scanned for substitutions unless the delimiter is quoted). Anything else raises
+``ShellSyntaxError``.
 """
 
 from __future__ import annotations
@@ -10,16 +11,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from codex_py.errors import ShellSyntaxError
+
 _CONTROL = ("&&", "||", ";;", "|&", ";", "|", "&", "(", ")", "\n")
 REDIRECTS = ("&>>", "&>", ">>", "<<<", "<<-", "<<", ">&", "<&", ">|", "<>", ">", "<")
 _OPERATORS = tuple(sorted(_CONTROL + REDIRECTS, key=len, reverse=True))
 _GLOB_CHARS = frozenset("*?[]{}")
 _NAME_START = re.compile(r"[A-Za-z_]")
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
-
-
-class ScriptError(ValueError):
-    """The script uses syntax this parser does not understand (or is malformed)."""
 
 
 @dataclass
@@ -135,7 +134,7 @@ class Lexer:
             else:
                 self._add(char, quoted=True)
                 self.pos += 1
-        raise ScriptError("unterminated double quote")
+        raise ShellSyntaxError("unterminated double quote")
 
     def _dollar(self) -> None:
         following = self.src[self.pos + 1 : self.pos + 2]
@@ -188,7 +187,7 @@ class Lexer:
             elif char == opener:
                 depth += 1
             pos += 1
-        raise ScriptError(f"unterminated substitution (missing {closer!r})")
+        raise ShellSyntaxError(f"unterminated substitution (missing {closer!r})")
 
     def _closing_quote(self, quote: str, start: int, *, escapes: bool = False) -> int:
         pos = start
@@ -199,7 +198,7 @@ class Lexer:
             if self.src[pos] == quote:
                 return pos
             pos += 1
-        raise ScriptError(f"unterminated {quote} quote")
+        raise ShellSyntaxError(f"unterminated {quote} quote")
 
     def _skip_heredoc_bodies(self) -> None:
         """Skip the bodies of heredocs started on the line just ended; an unquoted delimiter

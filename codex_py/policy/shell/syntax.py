@@ -3,7 +3,7 @@
 ``parse_script`` splits a ``bash -lc`` / ``sh -c`` script into simple commands, recording what
 else it uses: redirections, substitutions (``$(...)``, backticks, ``<(...)``, ``${...}``),
 control operators, and which words hold expansions or globs. The tokenizer (``shell_lexer``) is
-deliberately small: anything it cannot read raises ``ScriptError``, which callers treat as "not
+deliberately small: anything it cannot read raises ``ShellSyntaxError``, which callers treat as "not
 known to be safe".
 """
 
@@ -55,7 +55,7 @@ def shell_script(argv: Sequence[str], *, strict: bool = True) -> str | None:
 
 
 def parse_script(source: str) -> Script:
-    """Split ``source`` into simple commands; raises ``ScriptError`` when it cannot."""
+    """Split ``source`` into simple commands; raises ``ShellSyntaxError`` when it cannot."""
     lexer = Lexer(source)
     tokens = lexer.lex()
     script = Script(substitutions=lexer.substitutions)
