@@ -14,12 +14,13 @@ Provider adapters translate to and from their wire format; nothing else sees an 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field, fields
 from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 if TYPE_CHECKING:
     from codex_py.events import Event
+    from codex_py.policy.decide import Action, Decision
 
 Message = dict[str, Any]
 ToolSpec = dict[str, Any]
@@ -170,3 +171,30 @@ class Sink(Protocol):
     """Receives every event a run emits (the terminal UI, ``--json``, the session log)."""
 
     def emit(self, event: Event) -> None: ...
+
+
+@dataclass(frozen=True)
+class ApprovalRequest:
+    """A tool call the policy said ``ask`` about: what it would do, and why it needs a yes."""
+
+    call: ToolCall
+    action: Action
+    decision: Decision
+    summary: str
+    """The command line or the patch text, as the user should see it."""
+    history: Sequence[Message] = ()
+    """The conversation so far, for approvers that judge the action in context."""
+
+
+@dataclass(frozen=True)
+class Approval:
+    """An approver's answer: run it (``always``: for the rest of the session), or not, and why."""
+
+    approved: bool
+    always: bool = False
+    message: str = ""
+    stop: bool = False
+
+
+Approver = Callable[[ApprovalRequest], Awaitable[Approval]]
+"""Asks someone (the user, a safety vote) whether an action may run."""

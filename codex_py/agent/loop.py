@@ -26,7 +26,7 @@ from codex_py.events import (
     TextDelta,
     UsageEvent,
 )
-from codex_py.messages import answer_open_calls
+from codex_py.messages import answer_open_calls, tool_message
 from codex_py.pricing import CostTracker
 from codex_py.types import (
     Message,
@@ -46,7 +46,7 @@ Status = Literal["completed", "failed", "cancelled", "limit"]
 class Tools(Protocol):
     def specs(self) -> list[ToolSpec]: ...
 
-    def handle(self, call: ToolCall) -> Awaitable[ToolResult]: ...
+    def handle(self, call: ToolCall, history: Sequence[Message] = ()) -> Awaitable[ToolResult]: ...
 
 
 @dataclass
@@ -165,10 +165,8 @@ class Agent:
         if response.text:
             self.sink.emit(MessageEvent("assistant", response.text, intent))
         for call in response.tool_calls:
-            result = await self.tools.handle(call)
-            self.append(
-                {"role": "tool", "tool_call_id": call.id, "content": result.to_model_text()}
-            )
+            result = await self.tools.handle(call, self.history)
+            self.append(tool_message(call.id, result))
         finished = not response.tool_calls and response.tools_offered
         return finished, response.text
 

@@ -7,7 +7,6 @@ table); ``SmartProviderRouter`` maps the intent to a provider and model from the
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 
@@ -15,6 +14,7 @@ from codex_py.config.checks import model_for
 from codex_py.config.settings import Settings
 from codex_py.errors import ConfigError
 from codex_py.events import NullSink, RouteEvent
+from codex_py.messages import tool_failed
 from codex_py.types import (
     Intent,
     Message,
@@ -41,7 +41,7 @@ def turn_context(
     failures = 0
     for message in reversed(messages):
         if message["role"] == "tool":
-            if _tool_failed(message):
+            if tool_failed(message):
                 failures += 1
             else:
                 break
@@ -57,14 +57,6 @@ def turn_context(
         force_planning,
         requested_intent,
     )
-
-
-def _tool_failed(message: Message) -> bool:
-    try:
-        meta = json.loads(message.get("content") or "{}").get("metadata", {})
-        return int(meta.get("exit_code", 0)) != 0
-    except (ValueError, AttributeError, TypeError):
-        return False
 
 
 def classify(ctx: TurnContext, replan_after_failures: int) -> tuple[Intent, str]:

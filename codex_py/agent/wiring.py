@@ -24,8 +24,8 @@ from codex_py.events import NullSink
 from codex_py.pricing import CostTracker
 from codex_py.providers import registry as providers
 from codex_py.providers.retry import FallbackProvider, RetryingProvider, parse_fallbacks
-from codex_py.tools.toolbox import Approver, Toolbox, refuse_all
-from codex_py.types import Intent, Message, Provider, Sink, Usage
+from codex_py.tools.toolbox import Toolbox, refuse_all
+from codex_py.types import Approver, Intent, Message, Provider, Sink, Usage
 
 RUN_INTENTS: tuple[Intent, ...] = ("planning", "tool_use", "synthesis")
 # Histories that route as a planning call and as a tool call: the models a run uses most.
@@ -100,12 +100,10 @@ def build_agent(
             routes[name] = FallbackProvider(factory(name), table, sink)
     routed = RoutedProvider(router, routes, sink)
 
-    agents: list[Agent] = []  # the safety vote reads the history of the agent made below
     safety = build_safety_approver(
         settings,
         factory,
         ask_user=approver,
-        context=lambda: agents[0].history,
         sink=sink,
         price=meter,
     )
@@ -125,7 +123,6 @@ def build_agent(
         closers=list(built.values()),
         sink=sink,
     )
-    agents.append(agent)
     return agent
 
 

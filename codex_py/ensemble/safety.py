@@ -13,7 +13,7 @@ user decides, with the votes shown under the command.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Literal
 
@@ -21,19 +21,20 @@ from codex_py.config.checks import model_for
 from codex_py.config.settings import ApprovalMode, Ensemble, Settings
 from codex_py.ensemble.build import ProviderFactory, members_of, price_from
 from codex_py.ensemble.panel import Answer, Member, Panel, Price
-from codex_py.ensemble.votes import (
-    Strategy,
-    parse_json_object,
-    quorum,
-    summarise,
-    transcript,
-)
+from codex_py.ensemble.votes import Strategy, parse_json_object, quorum, summarise
 from codex_py.errors import ConfigError
 from codex_py.events import VoteEvent
+from codex_py.messages import message_text, transcript
 from codex_py.policy.decide import PatchAction
-from codex_py.providers.wire.common import message_text
-from codex_py.tools.toolbox import Approval, ApprovalRequest, Approver
-from codex_py.types import Message, ModelRequest, ModelResponse, Sink
+from codex_py.types import (
+    Approval,
+    ApprovalRequest,
+    Approver,
+    Message,
+    ModelRequest,
+    ModelResponse,
+    Sink,
+)
 
 Decision = Literal["allow", "deny"]
 RECENT_MESSAGES = 8
@@ -140,8 +141,8 @@ def _vote_of(answer: Answer) -> Vote:
 class SafetyApprover:
     """A toolbox ``Approver`` that puts each approval request to a safety vote.
 
-    ``context`` returns the conversation so far (the agent's history); its first user message
-    is the task and its last ``RECENT_MESSAGES`` messages are shown to the voters.
+    The request's ``history`` is the conversation so far: its first user message is the task
+    and its last ``RECENT_MESSAGES`` messages are shown to the voters.
     """
 
     def __init__(
@@ -151,20 +152,18 @@ class SafetyApprover:
         strategy: Strategy = "unanimous",
         mode: ApprovalMode,
         ask_user: Approver | None = None,
-        context: Callable[[], list[Message]] = list,
     ) -> None:
         self.panel = panel
         self.strategy = strategy
         self.mode = mode
         self.ask_user = ask_user
-        self.context = context
 
     async def aclose(self) -> None:
         """Close the voters' connections."""
         await self.panel.aclose()
 
     async def __call__(self, request: ApprovalRequest) -> Approval:
-        history = self.context()
+        history = request.history
         task = next((message_text(m) for m in history if m["role"] == "user"), "")
         recent = [m for m in history if m["role"] != "system"][-RECENT_MESSAGES:]
         kind = "patch" if isinstance(request.action, PatchAction) else "command"
@@ -188,7 +187,6 @@ def build_safety_approver(
     factory: ProviderFactory,
     *,
     ask_user: Approver | None = None,
-    context: Callable[[], list[Message]] = list,
     sink: Sink | None = None,
     price: Price | None = None,
 ) -> SafetyApprover | None:
@@ -216,5 +214,4 @@ def build_safety_approver(
         strategy=config.strategy,
         mode=settings.agent.approval_mode,
         ask_user=ask_user,
-        context=context,
     )

@@ -26,7 +26,6 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from codex_py.errors import PatchError
-from codex_py.providers.wire.common import assistant_text, message_text, tool_result_as_text
 from codex_py.tools.apply_patch import (
     AddFile,
     DeleteFile,
@@ -35,7 +34,7 @@ from codex_py.tools.apply_patch import (
     extract_patch,
     parse_patch,
 )
-from codex_py.types import Message, ModelResponse, ToolCall
+from codex_py.types import ModelResponse, ToolCall
 
 Strategy = Literal["unanimous", "majority", "judge", "first"]
 ANSWER = "answer (no tool call)"
@@ -91,22 +90,6 @@ def summarise(key: str, limit: int = 160) -> str:
     """A one-line form of a canonical action or answer, for events and prompts."""
     line = " ".join(key.split())
     return line if len(line) <= limit else line[: limit - 3] + "..."
-
-
-def transcript(messages: Sequence[Message], clip: int | None = None) -> str:
-    """A conversation as plain text, a paragraph per message (tool traffic written as text),
-    for models that read it as one prompt. ``clip`` bounds each message's length."""
-    parts = []
-    for message in messages:
-        role = message["role"]
-        if role == "tool":
-            text = tool_result_as_text(message)
-        elif role == "assistant":
-            text = f"Assistant: {assistant_text(message, structured=False)}"
-        else:
-            text = f"{role.title()}: {message_text(message)}"
-        parts.append(text if clip is None or len(text) <= clip else text[:clip] + " [... cut]")
-    return "\n\n".join(parts)
 
 
 def action_key(response: ModelResponse) -> str:

@@ -26,7 +26,8 @@ from codex_py.events import Event, UndoEvent, WarningEvent
 from codex_py.interactive.notify import notify_turn_complete
 from codex_py.session.log import SessionLog, SessionRecord, resume_agent
 from codex_py.session.undo import ChangeJournal, undo_patch
-from codex_py.tools.toolbox import Approver, Toolbox, refuse_all
+from codex_py.tools.toolbox import Toolbox, refuse_all
+from codex_py.types import Approver
 from codex_py.ui.render import TerminalRenderer
 
 

@@ -16,8 +16,8 @@ import importlib
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from codex_py.ensemble.votes import transcript
 from codex_py.errors import ConfigError, ProviderError
+from codex_py.messages import transcript
 from codex_py.types import ModelRequest, ModelResponse, TextCallback, Usage
 
 INSTALL_HINT = (

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import shlex
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -22,7 +22,7 @@ from codex_py.events import (
     ToolOutput,
     ToolResultEvent,
 )
-from codex_py.policy.decide import Action, Decision, PatchAction, ShellAction, decide
+from codex_py.policy.decide import Action, PatchAction, ShellAction, decide
 from codex_py.tools.apply_patch import (
     APPLY_PATCH_TOOL,
     affected_paths,
@@ -32,27 +32,16 @@ from codex_py.tools.apply_patch import (
     run_apply_patch,
 )
 from codex_py.tools.shell import SHELL_TOOL, ShellArgs, parse_shell_args, run_shell
-from codex_py.types import Sink, ToolCall, ToolResult, ToolSpec
-
-
-@dataclass(frozen=True)
-class ApprovalRequest:
-    call: ToolCall
-    action: Action
-    decision: Decision
-    summary: str
-    """The command line or the patch text, as the user should see it."""
-
-
-@dataclass(frozen=True)
-class Approval:
-    approved: bool
-    always: bool = False
-    message: str = ""
-    stop: bool = False
-
-
-Approver = Callable[[ApprovalRequest], Awaitable[Approval]]
+from codex_py.types import (
+    Approval,
+    ApprovalRequest,
+    Approver,
+    Message,
+    Sink,
+    ToolCall,
+    ToolResult,
+    ToolSpec,
+)
 
 
 async def refuse_all(request: ApprovalRequest) -> Approval:
@@ -90,13 +79,14 @@ class Toolbox:
     def specs(self) -> list[ToolSpec]:
         return [SHELL_TOOL, APPLY_PATCH_TOOL]
 
-    async def handle(self, call: ToolCall) -> ToolResult:
-        """Run one tool call through policy and approval; always returns a result."""
+    async def handle(self, call: ToolCall, history: Sequence[Message] = ()) -> ToolResult:
+        """Run one tool call through policy and approval; always returns a result. ``history``
+        is the conversation so far, for approvers that judge the call in context."""
         self.sink.emit(ToolCallEvent(call.id, call.name, call.arguments))
         started = time.monotonic()
         try:
             prepared = self._prepare(call)
-            result = await self._run_if_allowed(call, prepared)
+            result = await self._run_if_allowed(call, prepared, history)
         except ToolError as error:
             result = ToolResult(str(error), exit_code=1)
         result.duration_seconds = result.duration_seconds or time.monotonic() - started
@@ -134,7 +124,9 @@ class Toolbox:
         paths = affected_paths(parse_patch(text), self.workspace, cwd=cwd)
         return _Prepared(PatchAction(tuple(paths)), text, patch=text, patch_cwd=cwd)
 
-    async def _run_if_allowed(self, call: ToolCall, prepared: _Prepared) -> ToolResult:
+    async def _run_if_allowed(
+        self, call: ToolCall, prepared: _Prepared, history: Sequence[Message]
+    ) -> ToolResult:
         decision = decide(
             prepared.action,
             mode=self.mode,
@@ -144,7 +136,7 @@ class Toolbox:
         )
         approval = Approval(decision.action == "allow")
         if decision.action == "ask":
-            request = ApprovalRequest(call, prepared.action, decision, prepared.summary)
+            request = ApprovalRequest(call, prepared.action, decision, prepared.summary, history)
             approval = await self.approver(request)
         self.sink.emit(ApprovalEvent(call.id, decision.action, decision.reason, approval.approved))
         if approval.stop:

@@ -14,7 +14,7 @@ from rich.text import Text
 
 from codex_py.ensemble.votes import Proposal
 from codex_py.policy.decide import PatchAction
-from codex_py.tools.toolbox import Approval, ApprovalRequest
+from codex_py.types import Approval, ApprovalRequest
 from codex_py.ui.views import diff_view, vote_lines
 
 VOTES_MARKER = "\n\nsafety vote:"

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
@@ -10,7 +9,8 @@ import pytest
 from codex_py import config
 from codex_py.agent.routing import SmartProviderRouter, classify, turn_context
 from codex_py.config.settings import Settings
-from codex_py.types import Message
+from codex_py.messages import tool_message
+from codex_py.types import Message, ToolResult
 
 SYSTEM: Message = {"role": "system", "content": "s"}
 USER: Message = {"role": "user", "content": "do it"}
@@ -27,8 +27,7 @@ def call(i: int) -> Message:
 
 
 def result(i: int, code: int) -> Message:
-    content = json.dumps({"output": "", "metadata": {"exit_code": code, "duration_seconds": 0}})
-    return {"role": "tool", "tool_call_id": f"c{i}", "content": content}
+    return tool_message(f"c{i}", ToolResult("", exit_code=code))
 
 
 CASES = [

@@ -28,7 +28,15 @@ from codex_py.ensemble.votes import (
 from codex_py.errors import ProviderError
 from codex_py.events import EnsembleMemberEvent, ListSink, VoteEvent
 from codex_py.testing.fake_api import FakeAPI
-from codex_py.types import ModelRequest, ModelResponse, ToolCall, ToolResult, ToolSpec, Usage
+from codex_py.types import (
+    Message,
+    ModelRequest,
+    ModelResponse,
+    ToolCall,
+    ToolResult,
+    ToolSpec,
+    Usage,
+)
 
 HANG = "hang"
 SHELL_SPEC: ToolSpec = {"name": "shell", "description": "run", "parameters": {"type": "object"}}
@@ -447,7 +455,7 @@ class Tools:
     def specs(self) -> list[ToolSpec]:
         return [SHELL_SPEC]
 
-    async def handle(self, call: ToolCall) -> ToolResult:
+    async def handle(self, call: ToolCall, history: Sequence[Message] = ()) -> ToolResult:
         self.ran.append(call.parsed()["command"])
         return ToolResult("ok")
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -27,8 +28,8 @@ from codex_py.errors import ProviderError
 from codex_py.events import ListSink, VoteEvent
 from codex_py.policy.decide import Decision, ShellAction
 from codex_py.testing.fake_api import FakeAPI
-from codex_py.tools.toolbox import Approval, ApprovalRequest, Toolbox
-from codex_py.types import Message, ModelRequest, ModelResponse, ToolCall
+from codex_py.tools.toolbox import Toolbox
+from codex_py.types import Approval, ApprovalRequest, Message, ModelRequest, ModelResponse, ToolCall
 
 SHIPPED = Path(__file__).resolve().parents[2] / "configs" / "safety-first.yaml"
 HANG = "hang"
@@ -167,8 +168,8 @@ class User:
         return Approval(self.approved)
 
 
-def approve(approver: SafetyApprover) -> Approval:
-    return asyncio.run(approver(approval_request()))
+def approve(approver: SafetyApprover, history: Sequence[Message] = ()) -> Approval:
+    return asyncio.run(approver(replace(approval_request(), history=history)))
 
 
 def test_full_auto_runs_only_on_unanimous_allow() -> None:
@@ -197,8 +198,8 @@ def test_an_interactive_run_asks_the_user_with_the_votes_shown() -> None:
 
 def test_the_approver_passes_the_task_and_recent_context_from_the_history() -> None:
     voters = panel(ALLOW)
-    approver = SafetyApprover(voters, mode="full-auto", context=lambda: HISTORY)
-    approve(approver)
+    approver = SafetyApprover(voters, mode="full-auto")
+    approve(approver, HISTORY)
     voter = voters.members[0].provider
     assert isinstance(voter, Voter)
     body = voter.requests[0].messages[1]["content"]
@@ -233,16 +234,14 @@ def rm_build(fake_api: FakeAPI, tmp_path: Path, *overrides: str) -> tuple[str, L
     env = fake_env(fake_api, tmp_path / "home")
     settings = shipped_settings(env, tmp_path, *overrides)
     sink = ListSink()
-    approver = build_safety_approver(
-        settings, provider_factory(settings, env, tmp_path), context=lambda: HISTORY, sink=sink
-    )
+    approver = build_safety_approver(settings, provider_factory(settings, env, tmp_path), sink=sink)
     assert approver is not None
     box = Toolbox(settings, tmp_path, approver=approver, sink=sink)
     call = ToolCall("call_1", "shell", json.dumps({"command": ["rm", "-rf", "build"]}))
 
     async def handle() -> str:
         try:
-            return (await box.handle(call)).output
+            return (await box.handle(call, HISTORY)).output
         finally:
             await approver.aclose()
 

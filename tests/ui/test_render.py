@@ -26,8 +26,7 @@ from codex_py.events import (
 from codex_py.events import Event as CoreEvent
 from codex_py.policy.decide import Decision, PatchAction, ShellAction
 from codex_py.tools.apply_patch.tool import run_apply_patch
-from codex_py.tools.toolbox import ApprovalRequest
-from codex_py.types import ToolCall
+from codex_py.types import ApprovalRequest, ToolCall
 from codex_py.ui.approvals import choices, request_view
 from codex_py.ui.render import TerminalRenderer
 

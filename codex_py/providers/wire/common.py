@@ -20,7 +20,7 @@ from email.utils import parsedate_to_datetime
 from typing import Any, Protocol
 
 from codex_py.errors import ContextLengthError, ProviderError
-from codex_py.types import Message, ModelResponse
+from codex_py.types import ModelResponse
 
 _PORTABLE_ID = re.compile(r"[A-Za-z0-9_-]{1,40}")
 RETRYABLE_STATUSES = frozenset({408, 409, 429, 500, 502, 503, 504, 529})
@@ -57,36 +57,6 @@ def portable_call_id(call_id: str) -> str:
     if _PORTABLE_ID.fullmatch(call_id):
         return call_id
     return "call_" + hashlib.sha256(call_id.encode()).hexdigest()[:24]
-
-
-def message_text(message: Message) -> str:
-    """A message's text; tolerates ``None`` and lists of ``{"type": "text", "text"}`` parts."""
-    content = message.get("content")
-    if content is None:
-        return ""
-    if isinstance(content, str):
-        return content
-    return "".join(str(part.get("text", "")) for part in content if isinstance(part, dict))
-
-
-def tool_call_as_text(call: Mapping[str, Any]) -> str:
-    """A tool call written as text, for calls that offer no tools (the API would reject it)."""
-    function = call.get("function") or {}
-    name, arguments = function.get("name", ""), function.get("arguments", "")
-    return f"[tool call {call.get('id', '')}: {name} {arguments}]"
-
-
-def tool_result_as_text(message: Message) -> str:
-    """A tool result written as text, the counterpart of ``tool_call_as_text``."""
-    return f"[tool result {message.get('tool_call_id', '')}]\n{message_text(message)}"
-
-
-def assistant_text(message: Message, *, structured: bool) -> str:
-    """An assistant turn's text; when tools are not offered its tool calls are appended as text."""
-    parts = [message_text(message)]
-    if not structured:
-        parts += [tool_call_as_text(call) for call in message.get("tool_calls") or []]
-    return "\n".join(part for part in parts if part)
 
 
 def arguments_object(arguments: str) -> dict[str, Any]:

@@ -13,16 +13,14 @@ from collections.abc import Mapping
 from typing import Any
 
 from codex_py.errors import ProviderError
+from codex_py.messages import assistant_text, message_text, tool_result_as_text
 from codex_py.providers.wire.common import (
     CallTarget,
     arguments_object,
-    assistant_text,
     bad_stream_error,
     count,
     http_error,
-    message_text,
     portable_call_id,
-    tool_result_as_text,
 )
 from codex_py.types import Message, ModelRequest, ModelResponse, ToolCall, ToolSpec, Usage
 

@@ -9,16 +9,14 @@ from collections.abc import Mapping
 from typing import Any
 
 from codex_py.errors import ProviderError
+from codex_py.messages import assistant_text, message_text, tool_result_as_text
 from codex_py.providers.wire.common import (
     CallTarget,
-    assistant_text,
     bad_stream_error,
     count,
     http_error,
-    message_text,
     new_call_id,
     portable_call_id,
-    tool_result_as_text,
 )
 from codex_py.types import Message, ModelRequest, ModelResponse, ToolCall, ToolSpec, Usage
 
