@@ -14,7 +14,7 @@ Provider adapters translate to and from their wire format; nothing else sees an 
 from __future__ import annotations
 
 import json
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass, field, fields
 from typing import TYPE_CHECKING, Any, Literal, Protocol
 
@@ -96,6 +96,8 @@ class Route:
     provider: str
     model: str
     reason: str
+    tools: bool = True
+    """Whether the call offers the request's tools (a planning call offers none)."""
 
 
 @dataclass
@@ -123,13 +125,12 @@ class ModelResponse:
     usage: Usage = field(default_factory=Usage)
     provider: str = ""
     model: str = ""
-    tools_offered: bool = True
     stop_reason: str = ""
     route: Route | None = None
+    """The route the call took, attached by the router when it builds its response."""
     cost_usd: float | None = None
-    """Set by composite providers that priced their own calls (ensembles)."""
-    metered: bool = False
-    """The calls behind this response were already recorded by the run's meter."""
+    """What the call cost, attached by the metering wrapper that priced it (``None``: no price,
+    or a composite's answer, whose calls were each priced on their own)."""
 
     def to_message(self) -> Message:
         message: Message = {"role": "assistant", "content": self.text or None}
@@ -138,14 +139,30 @@ class ModelResponse:
         return message
 
 
+REFUSED_STEP = "refused_step"
+"""``ModelResponse.stop_reason`` of a step a composite refused to take (an ensemble whose members
+did not agree): the text says why, and the agent records it and calls again."""
+
+
 class Provider(Protocol):
-    """Anything that answers a ``ModelRequest``: an SDK adapter, a router, an ensemble."""
+    """Anything that answers a ``ModelRequest``: an SDK adapter, a router, an ensemble, or a
+    wrapper (retry, fallback, metering). ``aclose()`` releases its connections, and those of
+    every provider it wraps; closing twice is harmless, and a closed provider reopens on its
+    next call (in any event loop)."""
 
     name: str
 
     async def complete(
         self, request: ModelRequest, on_text: TextCallback | None = None
     ) -> ModelResponse: ...
+
+    async def aclose(self) -> None: ...
+
+
+async def close_all(providers: Iterable[Provider]) -> None:
+    """Close each distinct provider once (composites share their children)."""
+    for provider in {id(p): p for p in providers}.values():
+        await provider.aclose()
 
 
 @dataclass(frozen=True)
@@ -157,8 +174,8 @@ class TurnContext:
     consecutive_failures: int
     after_user_message: bool
     tools_available: bool = True
-    force_planning: bool = False
     requested_intent: Intent | None = None
+    """The intent the caller asked for (``/plan``, compaction): the router must take it."""
 
 
 class ProviderRouter(Protocol):

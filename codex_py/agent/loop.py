@@ -1,8 +1,10 @@
 """The agent loop: one linear history, a model call per turn, tool calls dispatched in order.
 
 The loop ends when a call that offered tools returns none (the final answer), when the turn
-limit is reached, when a model call fails, or when the user stops it. A call that offered no
-tools (a plan) adds its text to the history and the loop goes on.
+limit is reached, when the budget is spent, when a model call fails, or when the user stops it.
+A call that offered no tools (a plan), and a step a composite refused to take, add their text
+to the history and the loop goes on. The agent prices nothing itself: every call is metered
+where it is made (``providers.metering``), and the run's totals are the meter's.
 """
 
 from __future__ import annotations
@@ -13,8 +15,7 @@ from collections.abc import Awaitable, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Literal, Protocol
 
-from codex_py.agent.context import Compactor
-from codex_py.ensemble.panel import close_providers
+from codex_py.agent.compaction import Compactor
 from codex_py.errors import BudgetExceeded, CodexError, ContextLengthError, StopRun
 from codex_py.events import (
     ErrorEvent,
@@ -24,11 +25,12 @@ from codex_py.events import (
     NullSink,
     SessionEnd,
     TextDelta,
-    UsageEvent,
 )
 from codex_py.messages import answer_open_calls, tool_message
-from codex_py.pricing import CostTracker
+from codex_py.providers.metering import Meter
 from codex_py.types import (
+    REFUSED_STEP,
+    Intent,
     Message,
     ModelRequest,
     ModelResponse,
@@ -68,30 +70,42 @@ class Agent:
         *,
         system_prompt: str,
         max_turns: int = 50,
-        max_cost: float | None = None,
-        costs: CostTracker | None = None,
+        meter: Meter | None = None,
         compactor: Compactor | None = None,
-        closers: Sequence[Provider] = (),
         sink: Sink | None = None,
     ) -> None:
         self.provider = provider
         self.tools = tools
         self.max_turns = max_turns
-        self.max_cost = max_cost
         self.sink = sink or NullSink()
-        self.costs = costs or CostTracker({}, self.sink)
+        self.meter = meter or Meter({}, self.sink)
         self.compactor = compactor
-        self.closers = closers
         self.session_id = uuid.uuid4().hex
         self.history: list[Message] = []
-        self.usage = Usage()
+        self.resumed_usage = Usage()
+        """Usage of the calls a resumed session made before this agent took it over."""
         self.fallbacks: list[dict[str, str | None]] = []
+        self._next_intent: Intent | None = None
         self.append({"role": "system", "content": system_prompt})
+
+    @property
+    def usage(self) -> Usage:
+        """Every metered call of this conversation, resumed ones included."""
+        return self.resumed_usage + self.meter.usage
 
     def append(self, message: Message) -> None:
         """Add a message to the history; session logs see it as a ``HistoryEvent``."""
         self.history.append(message)
         self.sink.emit(HistoryEvent(message))
+
+    def plan_next(self) -> None:
+        """Make the next model call a planning call (``/plan``)."""
+        self._next_intent = "planning"
+
+    @property
+    def requested_intent(self) -> Intent | None:
+        """The intent the next model call asks the router for, if any."""
+        return self._next_intent
 
     async def run(self, task: str) -> RunResult:
         """Add ``task`` as a user message and work until the model is done."""
@@ -106,9 +120,10 @@ class Agent:
                     status = "limit"
                     self.sink.emit(ErrorEvent(f"stopped after {turns} model calls", "--max-turns"))
                     break
-                done, text = await self._step()
+                response = await self._call_model()
                 turns += 1
-                final = text or final
+                done = await self._act(response)
+                final = response.text or final
                 if done:
                     break
         except BudgetExceeded as exc:
@@ -123,13 +138,13 @@ class Agent:
             self.sink.emit(ErrorEvent(exc.message, exc.hint))
         finally:
             await self.close()
-        summary = self.costs.summary()
+        summary = self.meter.costs.summary()
         self.sink.emit(SessionEnd(status, turns, asdict(self.usage), summary, self.fallbacks))
         return RunResult(status, final, turns, self.usage, error)
 
     async def close(self) -> None:
         """Close the providers' connections; they reopen on the next call (in any event loop)."""
-        await close_providers(self.closers)
+        await self.provider.aclose()
 
     async def compact(self, *, force: bool = False) -> None:
         """Summarise the middle of the history when it nears the context window (or ``force``)."""
@@ -141,34 +156,38 @@ class Agent:
 
     async def _call_model(self) -> ModelResponse:
         """One model call; a context-length error compacts the history and tries once more."""
+        intent, self._next_intent = self._next_intent, None
         await self.compact()
         try:
-            return await self.provider.complete(self._request(), on_text=self._on_text)
+            return await self.provider.complete(self._request(intent), on_text=self._on_text)
         except ContextLengthError:
             if not self.compactor:
                 raise
             await self.compact(force=True)
-            return await self.provider.complete(self._request(), on_text=self._on_text)
+            return await self.provider.complete(self._request(intent), on_text=self._on_text)
 
-    def _request(self) -> ModelRequest:
+    def _request(self, intent: Intent | None) -> ModelRequest:
         return ModelRequest(
-            messages=list(self.history), tools=self.tools.specs(), cache_key=self.session_id
+            messages=list(self.history),
+            tools=self.tools.specs(),
+            intent=intent,
+            cache_key=self.session_id,
         )
 
-    async def _step(self) -> tuple[bool, str]:
-        """One model call and its tool calls. Returns (finished, assistant text)."""
-        response = await self._call_model()
-        intent = response.route.intent if response.route else None
-        self._account(response, intent)
+    async def _act(self, response: ModelResponse) -> bool:
+        """Record one model answer and run its tool calls. Returns whether the run is done."""
+        route = response.route
+        intent = route.intent if route else None
+        self._note_fallback(response)
         self.append(response.to_message())
-        self.costs.check_budget(self.max_cost)
+        self.meter.check_budget()
         if response.text:
             self.sink.emit(MessageEvent("assistant", response.text, intent))
         for call in response.tool_calls:
             result = await self.tools.handle(call, self.history)
             self.append(tool_message(call.id, result))
-        finished = not response.tool_calls and response.tools_offered
-        return finished, response.text
+        offered_tools = route.tools if route else True
+        return offered_tools and not response.tool_calls and response.stop_reason != REFUSED_STEP
 
     def _answer_open_calls(self, reason: str) -> None:
         """Give every tool call still without a result an aborted one, so the history stays
@@ -176,22 +195,20 @@ class Agent:
         for message in answer_open_calls(self.history, reason)[len(self.history) :]:
             self.append(message)
 
-    def _account(self, response: ModelResponse, intent: str | None) -> None:
-        """Usage, cost and fallbacks of one model call."""
-        self.usage += response.usage
-        if response.metered:
-            cost = response.cost_usd  # its member calls were recorded as they happened
-        else:
-            cost = self.costs.record(response.provider, response.model, intent, response.usage)
-        usage = asdict(response.usage)
-        self.sink.emit(
-            UsageEvent(response.provider, response.model, **usage, intent=intent, cost_usd=cost)
-        )
-        route = response.route
-        if route and (route.provider, route.model) != (response.provider, response.model):
+    def _note_fallback(self, response: ModelResponse) -> None:
+        route = response.route  # an ensemble's route names no model: its members have theirs
+        if (
+            route
+            and route.model
+            and (route.provider, route.model)
+            != (
+                response.provider,
+                response.model,
+            )
+        ):
             self.fallbacks.append(
                 {
-                    "intent": intent,
+                    "intent": route.intent,
                     "from": f"{route.provider}:{route.model}",
                     "to": f"{response.provider}:{response.model}",
                 }

@@ -3,12 +3,15 @@
 ``classify()`` picks the intent of a call from the history alone (a pure function, tested as a
 table); ``SmartProviderRouter`` maps the intent to a provider and model from the config;
 ``RoutedProvider`` is a composite provider, so the agent cannot tell it is talking to a router.
+The intent a caller asks for (``/plan``, compaction) travels in ``ModelRequest.intent``, and the
+route taken comes back on the response it builds.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import replace
+from typing import Protocol
 
 from codex_py.config.checks import model_for
 from codex_py.config.settings import Settings
@@ -33,7 +36,6 @@ def turn_context(
     messages: Sequence[Message],
     *,
     tools_available: bool = True,
-    force_planning: bool = False,
     requested_intent: Intent | None = None,
 ) -> TurnContext:
     """Derive what the router needs from the history."""
@@ -54,7 +56,6 @@ def turn_context(
         failures,
         after_user,
         tools_available,
-        force_planning,
         requested_intent,
     )
 
@@ -65,8 +66,6 @@ def classify(ctx: TurnContext, replan_after_failures: int) -> tuple[Intent, str]
         return ctx.requested_intent, f"the caller asked for {ctx.requested_intent}"
     if not ctx.tools_available:
         return "synthesis", "no tools offered: a text-only call"
-    if ctx.force_planning:
-        return "planning", "a planning call was asked for"
     if ctx.after_user_message:
         return "planning", "first call after a user message: plan before acting"
     if replan_after_failures and ctx.consecutive_failures >= replan_after_failures:
@@ -106,18 +105,24 @@ class SmartProviderRouter:
         return list(dict.fromkeys(self.provider_for(i)[0] for i in intents))
 
 
+class Routes(Protocol):
+    """The providers a router's routes name, built on first use and closed together."""
+
+    def route(self, name: str) -> Provider: ...
+
+    async def aclose(self) -> None: ...
+
+
 class RoutedProvider:
-    """A provider that asks a router where each call goes, then forwards it there."""
+    """A provider that asks a router where each call goes, then forwards it there. A planning
+    call offers no tools: its answer is the plan."""
 
     name = "router"
 
-    def __init__(
-        self, router: ProviderRouter, providers: Mapping[str, Provider], sink: Sink | None = None
-    ) -> None:
+    def __init__(self, router: ProviderRouter, routes: Routes, sink: Sink | None = None) -> None:
         self.router = router
-        self.providers = providers
+        self.routes = routes
         self.sink = sink or NullSink()
-        self.plan_next = False
 
     async def complete(
         self, request: ModelRequest, on_text: TextCallback | None = None
@@ -125,14 +130,16 @@ class RoutedProvider:
         ctx = turn_context(
             request.messages,
             tools_available=bool(request.tools),
-            force_planning=self.plan_next,
             requested_intent=request.intent,
         )
-        self.plan_next = False
         route = self.router.route(ctx)
+        offers_tools = route.intent != "planning" and bool(request.tools)
+        route = replace(route, tools=offers_tools)
         self.sink.emit(RouteEvent(route.intent, route.provider, route.model, route.reason))
-        tools = [] if route.intent == "planning" else request.tools
+        tools = request.tools if offers_tools else []
         routed = replace(request, model=route.model, intent=route.intent, tools=tools)
-        response = await self.providers[route.provider].complete(routed, on_text)
-        response.route = route
-        return response
+        response = await self.routes.route(route.provider).complete(routed, on_text)
+        return replace(response, route=route)
+
+    async def aclose(self) -> None:
+        await self.routes.aclose()

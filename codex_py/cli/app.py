@@ -17,7 +17,7 @@ from typing import Annotated, Any
 import typer
 
 from codex_py import __version__
-from codex_py.errors import CodexError
+from codex_py.errors import CodexError, format_error
 
 app = typer.Typer(
     add_completion=False,
@@ -225,8 +225,7 @@ def main(argv: list[str] | None = None) -> None:
     except CodexError as error:
         if "--debug" in args:
             traceback.print_exc()
-        hint = f" — {error.hint}" if error.hint else ""
-        typer.echo(f"codex: error: {error.message}{hint}", err=True)
+        typer.echo(format_error(error), err=True)
         sys.exit(error.exit_code)
 
 

@@ -66,6 +66,7 @@ def request_from_chat(
         messages=[_message(message) for message in messages],
         tools=specs,
         model=model,
+        intent="tool_use" if specs else "synthesis",  # as the router would classify the call
         max_output_tokens=max_tokens,
         stream=stream,
     )

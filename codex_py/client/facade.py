@@ -37,12 +37,13 @@ from types import TracebackType
 from typing import Any, Generic, Literal, TypeVar, overload
 
 from codex_py import config
+from codex_py.agent.wiring import Providers
 from codex_py.client.chat_shapes import ChatObject, completion, request_from_chat, stream_chunks
-from codex_py.config.checks import model_for
-from codex_py.ensemble.build import build_ensemble, provider_factory, resolve_ensemble
-from codex_py.ensemble.panel import close_providers
+from codex_py.config.checks import ENSEMBLE_ALIAS, alias_target, model_for
 from codex_py.errors import ConfigError
-from codex_py.types import Provider, Sink
+from codex_py.providers import registry
+from codex_py.providers.metering import Meter
+from codex_py.types import ModelRequest, ModelResponse, Provider, Sink, TextCallback
 
 __all__ = ["AsyncClient", "ChatObject", "SyncClient", "create_client", "create_sync_client"]
 C = TypeVar("C")
@@ -56,18 +57,25 @@ def create_client(
     env: Mapping[str, str] | None = None,
     sink: Sink | None = None,
 ) -> AsyncClient:
-    """An async client for ``provider`` (an endpoint or an ensemble) of the layered config.
-    ``sink`` receives an ensemble's member and vote events."""
+    """An async client for ``provider`` (an endpoint or an ensemble) of the layered config,
+    wired as a run's providers are: retried, with the config's fallbacks, every call metered.
+    ``sink`` receives the usage, retry, fallback, member and vote events."""
     cwd = (cwd or Path.cwd()).resolve()
     env = os.environ if env is None else env
     settings = config.load(cwd, config_file=config_file, env=env).settings
-    factory = provider_factory(settings, env, cwd)
-    ensemble = resolve_ensemble(settings, provider)
-    if ensemble is not None:
-        # members always ask for their own models; the ensemble's name stands for them
-        return AsyncClient(build_ensemble(settings, ensemble, factory, sink=sink), ensemble)
-    default_model = model_for(settings, provider, "")  # no intent: the provider's default
-    return AsyncClient(factory(provider), default_model or "")
+    name = (alias_target(settings) or provider) if provider == ENSEMBLE_ALIAS else provider
+    if name == ENSEMBLE_ALIAS:
+        raise ConfigError(
+            "ensemble: no single ensemble to use",
+            "define one named default under `ensembles:`, or name it",
+        )
+    meter = Meter(settings.pricing, sink)
+    providers = Providers(settings, env=env, cwd=cwd, meter=meter, sink=sink)
+    if name not in settings.ensembles:
+        registry.api_key(name, registry.endpoint(settings, name), env)
+    # an ensemble's members always ask for their own models; its name stands for them
+    default_model = name if name in settings.ensembles else model_for(settings, name, "")
+    return AsyncClient(_Owned(providers.route(name), providers), default_model or "")
 
 
 def create_sync_client(
@@ -152,6 +160,23 @@ class AsyncCompletions:
         return completion(await self._provider.complete(request), chosen)
 
 
+class _Owned:
+    """The client's provider, closing everything the wiring built for it."""
+
+    def __init__(self, provider: Provider, owner: Providers) -> None:
+        self.provider = provider
+        self.name = provider.name
+        self.owner = owner
+
+    async def complete(
+        self, request: ModelRequest, on_text: TextCallback | None = None
+    ) -> ModelResponse:
+        return await self.provider.complete(request, on_text)
+
+    async def aclose(self) -> None:
+        await self.owner.aclose()
+
+
 class _Chat(Generic[C]):
     """The ``chat`` namespace: ``chat.completions``."""
 
@@ -168,7 +193,7 @@ class AsyncClient:
         self.chat = _Chat(AsyncCompletions(provider, default_model))
 
     async def aclose(self) -> None:
-        await close_providers([self.provider])
+        await self.provider.aclose()
 
     async def __aenter__(self) -> AsyncClient:
         return self

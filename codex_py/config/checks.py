@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Literal
 
-from codex_py.config.settings import Settings
-from codex_py.errors import SchemaError
+from codex_py.config.settings import ModelRef, Settings
+from codex_py.errors import ConfigError, SchemaError
 from codex_py.types import INTENTS
 
 MODEL_KEYS = {
@@ -51,12 +51,11 @@ def check_references(settings: Settings) -> None:
         if name in endpoints:
             raise SchemaError(("ensembles", name), "has the name of an endpoint", "rename it")
         for index, member in enumerate(ensemble.models):
-            provider, sep, model = member.partition(":")
             member_path = ("ensembles", name, "models", str(index))
-            if not sep or not model:
-                raise SchemaError(
-                    member_path, f"{member!r} is not provider:model", "e.g. openai:gpt-5.1"
-                )
+            try:
+                provider = ModelRef.parse(member).provider
+            except ConfigError as error:
+                raise SchemaError(member_path, error.message, error.hint) from None
             if provider not in endpoints and provider != "ember":
                 raise SchemaError(member_path, f"names an unknown provider {provider!r}")
     for index, rule in enumerate(settings.rules):
@@ -71,6 +70,18 @@ DEFAULT_WIRE: dict[str, Literal["responses", "chat"]] = {
 }
 
 
+def alias_target(settings: Settings) -> str | None:
+    """The ensemble that the name ``ensemble`` stands for: the one named ``default``, or the only
+    one; ``None`` when it names none (no ensemble, several without a default, or a real
+    endpoint or ensemble is called ``ensemble``)."""
+    ensembles = settings.ensembles
+    if ENSEMBLE_ALIAS in ensembles or ENSEMBLE_ALIAS in settings.providers.endpoints:
+        return None
+    if "default" in ensembles:
+        return "default"
+    return next(iter(ensembles)) if len(ensembles) == 1 else None
+
+
 def resolve_aliases(settings: Settings) -> Settings:
     """Fill in what names imply: an endpoint's wire API from its kind, and ``ensemble`` as a
     provider name meaning the ensemble named ``default``, or the only one."""
@@ -79,11 +90,8 @@ def resolve_aliases(settings: Settings) -> Settings:
         for name, ep in settings.providers.endpoints.items()
     }
     settings = replace(settings, providers=replace(settings.providers, endpoints=endpoints))
-    ensembles = settings.ensembles
-    if ENSEMBLE_ALIAS in ensembles or ENSEMBLE_ALIAS in settings.providers.endpoints:
-        return settings
-    target = "default" if "default" in ensembles else next(iter(ensembles), None)
-    if target is None or (len(ensembles) > 1 and target != "default"):
+    target = alias_target(settings)
+    if target is None:
         return settings
 
     def resolve(name: str | None) -> str | None:

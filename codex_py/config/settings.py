@@ -11,8 +11,32 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
+from codex_py.errors import ConfigError
+
 ApprovalMode = Literal["suggest", "auto-edit", "full-auto"]
 APPROVAL_MODES: tuple[ApprovalMode, ...] = ("suggest", "auto-edit", "full-auto")
+Strategy = Literal["unanimous", "majority", "judge", "first"]
+OnDisagreement = Literal["judge", "ask", "refuse"]
+
+
+@dataclass(frozen=True)
+class ModelRef:
+    """A ``provider:model`` label (an ensemble member, a judge, a fallback), parsed once here."""
+
+    provider: str
+    model: str
+
+    @classmethod
+    def parse(cls, label: str, where: str = "") -> ModelRef:
+        """The provider and model of ``label``; ``where`` names the config key for errors."""
+        provider, sep, model = label.partition(":")
+        if not sep or not provider or not model:
+            at = f"{where}: " if where else ""
+            raise ConfigError(f"{at}{label!r} is not provider:model", "e.g. openai:gpt-5.1")
+        return cls(provider, model)
+
+    def __str__(self) -> str:
+        return f"{self.provider}:{self.model}"
 
 
 @dataclass(frozen=True)
@@ -35,10 +59,10 @@ class Ensemble:
     """Several ``provider:model`` members that decide together."""
 
     models: tuple[str, ...] = ()
-    strategy: Literal["unanimous", "majority", "judge", "first"] = "majority"
+    strategy: Strategy = "majority"
     judge: str | None = None
     timeout: float = 120.0
-    on_disagreement: Literal["judge", "ask", "refuse"] | None = None
+    on_disagreement: OnDisagreement | None = None
 
 
 @dataclass(frozen=True)

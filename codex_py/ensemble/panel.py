@@ -10,17 +10,14 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
 from codex_py.ensemble.votes import summarise
-from codex_py.errors import CodexError
+from codex_py.errors import BudgetExceeded, CodexError, ConfigError
 from codex_py.events import EnsembleMemberEvent, NullSink
-from codex_py.types import ModelRequest, ModelResponse, Provider, Sink, Usage
+from codex_py.types import ModelRequest, ModelResponse, Provider, Sink, Usage, close_all
 
-Price = Callable[["Member", str | None, Usage], float | None]
-"""The cost in US dollars of one member's call (``member``, the call's intent, its usage);
-``None`` when the model has no price. A run's meter also records the call as it prices it."""
 Describe = Callable[[ModelResponse], str]
 """A member's answer in one line, for its event."""
 
@@ -42,18 +39,11 @@ class Answer:
     response: ModelResponse | None
     error: str = ""
     latency_seconds: float = 0.0
-    cost_usd: float | None = None
 
 
 def answered(answers: Sequence[Answer]) -> list[tuple[Member, ModelResponse]]:
     """The members that gave a response, with it, in member order."""
     return [(a.member, a.response) for a in answers if a.response is not None]
-
-
-def total_cost(answers: Sequence[Answer]) -> float | None:
-    """What the answered calls cost together (``None`` when any of them has no price)."""
-    costs = [a.cost_usd for a in answers if a.response is not None]
-    return None if None in costs else sum(c for c in costs if c is not None)
 
 
 def total_usage(answers: Sequence[Answer]) -> Usage:
@@ -66,15 +56,6 @@ def total_usage(answers: Sequence[Answer]) -> Usage:
 def failures(answers: Sequence[Answer]) -> str:
     """``label: error`` for every member that gave no response."""
     return "; ".join(f"{a.member.label}: {a.error}" for a in answers if a.response is None)
-
-
-async def close_providers(providers: Iterable[Provider]) -> None:
-    """Close each distinct provider that holds connections (those with an ``aclose``)."""
-    distinct = {id(provider): provider for provider in providers}
-    for provider in distinct.values():
-        close = getattr(provider, "aclose", None)
-        if close is not None:
-            await close()
 
 
 def text_of(response: ModelResponse) -> str:
@@ -91,18 +72,18 @@ class Panel:
         *,
         timeout: float,
         sink: Sink | None = None,
-        price: Price | None = None,
     ) -> None:
         if not members:
-            raise ValueError(f"ensemble {name!r} has no members")
+            raise ConfigError(
+                f"ensemble {name!r} has no members", f"list them in ensembles.{name}.models"
+            )
         self.name = name
         self.members = list(members)
         self.timeout = timeout
         self.sink = sink or NullSink()
-        self.price = price
 
     async def aclose(self) -> None:
-        await close_providers(member.provider for member in self.members)
+        await close_all(member.provider for member in self.members)
 
     async def ask_all(self, request: ModelRequest, describe: Describe = text_of) -> list[Answer]:
         """Every member at once; returns when the slowest has answered or timed out."""
@@ -116,8 +97,9 @@ class Panel:
         describe: Describe = text_of,
         role: str = "member",
     ) -> Answer:
-        """One member, with the timeout. Never raises (unless cancelled): a failure of any
-        kind is that member's answer, and the caller decides what it means."""
+        """One member, with the timeout. Never raises (unless cancelled, or the run's budget is
+        spent): a failure of any other kind is that member's answer, and the caller decides
+        what it means."""
         started = time.monotonic()
         response: ModelResponse | None = None
         error = ""
@@ -127,14 +109,13 @@ class Panel:
             )
         except TimeoutError:
             error = f"timed out after {self.timeout:g}s"
+        except BudgetExceeded:
+            raise
         except CodexError as exc:
             error = exc.message
         except Exception as exc:  # a bug in one member must not take the others down with it
             error = f"{type(exc).__name__}: {exc}"
-        cost = (
-            self.price(member, request.intent, response.usage) if self.price and response else None
-        )
-        answer = Answer(member, response, error, time.monotonic() - started, cost)
+        answer = Answer(member, response, error, time.monotonic() - started)
         self.sink.emit(self._event(answer, role, describe))
         return answer
 
@@ -150,6 +131,6 @@ class Panel:
             latency_seconds=round(answer.latency_seconds, 3),
             input_tokens=usage.input_tokens,
             output_tokens=usage.output_tokens,
-            cost_usd=answer.cost_usd,
+            cost_usd=response.cost_usd if response else None,
             error=answer.error,
         )

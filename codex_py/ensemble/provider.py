@@ -17,7 +17,7 @@ naming each failure. Without agreement (a tie included), ``on_disagreement`` dec
 picked, or ``None`` to reject them all) or ``refuse``.
 
 The refusal contract: a refused (or rejected) step is a text response with no tool calls,
-``stop_reason == DISAGREEMENT`` and ``tools_offered=False``. Its text names every proposal and
+``stop_reason == REFUSED_STEP``. Its text names every proposal and
 its members. The agent records it in the history like a plan and calls again (it is not a final
 answer), so the model is told why nothing ran and can propose something else or finish.
 
@@ -31,36 +31,30 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import replace
-from typing import Literal
 
+from codex_py.config.settings import OnDisagreement, Strategy
 from codex_py.ensemble.judge import agreement_request, parse_agreement, selection_request
 from codex_py.ensemble.panel import (
     Answer,
     Member,
     Panel,
-    Price,
     answered,
-    close_providers,
     failures,
-    total_cost,
     total_usage,
 )
 from codex_py.ensemble.votes import (
     Proposal,
-    Strategy,
     action_key,
     agreed,
     group,
     quorum,
     summarise,
 )
-from codex_py.errors import ProviderError
+from codex_py.errors import ConfigError, ProviderError
 from codex_py.events import VoteEvent
-from codex_py.types import ModelRequest, ModelResponse, Sink, TextCallback
+from codex_py.types import REFUSED_STEP, ModelRequest, ModelResponse, Sink, TextCallback, close_all
 
-OnDisagreement = Literal["judge", "ask", "refuse"]
 Chooser = Callable[[list[Proposal]], Awaitable[int | None]]
-DISAGREEMENT = "ensemble_disagreement"
 
 
 class EnsembleProvider:
@@ -77,20 +71,18 @@ class EnsembleProvider:
         on_disagreement: OnDisagreement = "refuse",
         sink: Sink | None = None,
         chooser: Chooser | None = None,
-        price: Price | None = None,
-        metered: bool = False,
     ) -> None:
-        """``metered``: ``price`` is the run's meter, which records every member's call as it
-        happens; responses then say so, and the agent does not count them again."""
         if on_disagreement == "ask" and chooser is None:
-            raise ValueError("on_disagreement='ask' needs a chooser")
+            raise ConfigError(
+                f"ensemble {name!r}: on_disagreement ask needs someone to ask",
+                f"set ensembles.{name}.on_disagreement to judge or refuse",
+            )
         self.name = name
-        self.panel = Panel(name, members, timeout=timeout, sink=sink, price=price)
+        self.panel = Panel(name, members, timeout=timeout, sink=sink)
         self.strategy = strategy
         self.judge = judge or self.panel.members[0]
         self.on_disagreement = on_disagreement
         self.chooser = chooser
-        self.metered = metered
 
     @property
     def needed(self) -> int:
@@ -113,7 +105,7 @@ class EnsembleProvider:
 
     async def aclose(self) -> None:
         """Close the members' (and the judge's) connections."""
-        await close_providers([*(m.provider for m in self.panel.members), self.judge.provider])
+        await close_all([*(m.provider for m in self.panel.members), self.judge.provider])
 
     async def _vote_on_actions(self, request: ModelRequest, answers: list[Answer]) -> ModelResponse:
         if (agreement := self._agreed(request, answers)) is not None:
@@ -173,8 +165,7 @@ class EnsembleProvider:
         refusal = ModelResponse(
             text=self._refusal_text(answers, proposals, why),
             provider=self.name,
-            tools_offered=False,
-            stop_reason=DISAGREEMENT,
+            stop_reason=REFUSED_STEP,
         )
         return self._result(refusal, "", [*answers, *extra])
 
@@ -221,8 +212,7 @@ class EnsembleProvider:
         return replace(
             response,
             usage=total_usage(calls),
-            cost_usd=total_cost(calls),
-            metered=self.metered,
+            cost_usd=None,  # each call was priced by its own endpoint's meter
             provider=self.name,
             model=model,
         )

@@ -18,10 +18,10 @@ from dataclasses import dataclass, replace
 from typing import Literal
 
 from codex_py.config.checks import model_for
-from codex_py.config.settings import ApprovalMode, Ensemble, Settings
-from codex_py.ensemble.build import ProviderFactory, members_of, price_from
-from codex_py.ensemble.panel import Answer, Member, Panel, Price
-from codex_py.ensemble.votes import Strategy, parse_json_object, quorum, summarise
+from codex_py.config.settings import ApprovalMode, Ensemble, Settings, Strategy
+from codex_py.ensemble.build import ProviderFactory, members_of
+from codex_py.ensemble.panel import Answer, Member, Panel
+from codex_py.ensemble.votes import parse_json_object, quorum, summarise
 from codex_py.errors import ConfigError
 from codex_py.events import VoteEvent
 from codex_py.messages import message_text, transcript
@@ -188,7 +188,6 @@ def build_safety_approver(
     *,
     ask_user: Approver | None = None,
     sink: Sink | None = None,
-    price: Price | None = None,
 ) -> SafetyApprover | None:
     """The approver for ``providers.routing.safety_check``: its ensemble votes (or its one
     provider, as a one-member vote). ``None`` when that route is unset."""
@@ -207,8 +206,7 @@ def build_safety_approver(
         config = Ensemble(models=(members[0].label,), strategy="unanimous")
     else:
         members = members_of(config.models, factory, f"ensembles.{target}.models")
-    price = price or price_from(settings)
-    panel = Panel(target, members, timeout=config.timeout, sink=sink, price=price)
+    panel = Panel(target, members, timeout=config.timeout, sink=sink)
     return SafetyApprover(
         panel,
         strategy=config.strategy,

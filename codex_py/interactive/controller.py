@@ -16,7 +16,6 @@ from pathlib import Path
 from rich.console import Console
 
 from codex_py.agent.loop import Agent, RunResult
-from codex_py.agent.routing import RoutedProvider
 from codex_py.agent.wiring import build_agent
 from codex_py.config.loader import codex_home
 from codex_py.config.settings import Settings
@@ -109,7 +108,7 @@ class Conversation:
         approvals. Raises ``CodexError`` (and changes nothing) when they cannot work."""
         agent = self._build(settings)
         agent.history = [*agent.history[:1], *self.agent.history[1:]]
-        agent.usage = self.agent.usage
+        agent.resumed_usage = self.agent.usage
         if isinstance(agent.tools, Toolbox) and isinstance(self.agent.tools, Toolbox):
             agent.tools.session_allowed = self.agent.tools.session_allowed
         self.settings = settings
@@ -143,11 +142,9 @@ class Conversation:
         await self._swap(agent)
 
     def plan_next(self) -> bool:
-        """Make the next model call a planning call; False when the provider cannot route."""
-        if isinstance(self.agent.provider, RoutedProvider):
-            self.agent.provider.plan_next = True
-            return True
-        return False
+        """Make the next model call a planning call."""
+        self.agent.plan_next()
+        return True
 
     async def compact(self) -> bool:
         """Summarise the older part of the history now; False when there was nothing to do."""

@@ -53,7 +53,7 @@ class SdkAdapter(ABC, Generic[ClientT]):
         return self._client
 
     async def aclose(self) -> None:
-        """Close the HTTP connections."""
+        """Close the HTTP connections (again: a no-op); the next call opens new ones."""
         if self._client is not None:
             await self._client.close()
             self._client = None
@@ -84,7 +84,6 @@ class SdkAdapter(ABC, Generic[ClientT]):
             raise error from exc
         response.provider = self.name
         response.model = request.model
-        response.tools_offered = bool(request.tools)
         return response
 
     @abstractmethod

@@ -67,6 +67,9 @@ class EmberProvider:
             on_text(response.text)
         return response
 
+    async def aclose(self) -> None:
+        """Nothing to close: Ember holds its own connections."""
+
 
 def to_response(result: Any, request: ModelRequest) -> ModelResponse:
     """Ember's reply (a response with ``.text`` and ``.usage``, or a plain string)."""
@@ -83,7 +86,6 @@ def to_response(result: Any, request: ModelRequest) -> ModelResponse:
         usage=tokens,
         provider="ember",
         model=model,
-        tools_offered=bool(request.tools),
         stop_reason="stop",
     )
 

@@ -80,7 +80,9 @@ class FakeProvider:
                 on_text(word if word is response.text else f"{word} ")
         response.provider = self.name
         response.model = request.model
-        response.tools_offered = bool(request.tools)
         if not request.tools:
             response.tool_calls = []  # a call offered no tools cannot make tool calls
         return response
+
+    async def aclose(self) -> None:
+        """Nothing to close: the script is in memory."""

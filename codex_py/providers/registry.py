@@ -16,6 +16,7 @@ from codex_py.config.settings import Endpoint, Settings
 from codex_py.errors import ConfigError
 from codex_py.types import Provider
 
+EMBER = "ember"
 ADAPTERS = {
     "openai": ("codex_py.providers.openai", "OpenAIProvider"),
     "openai-compatible": ("codex_py.providers.openai", "OpenAIProvider"),
@@ -62,7 +63,12 @@ def api_key(name: str, ep: Endpoint, env: Mapping[str, str]) -> str:
 
 
 def build(settings: Settings, name: str, env: Mapping[str, str], cwd: Path) -> Provider:
-    """Construct the provider named ``name`` from its endpoint settings."""
+    """Construct the provider named ``name`` from its endpoint settings; ``ember`` (when no
+    endpoint has that name) is the optional Ember adapter for ``ember:<model>`` members."""
+    if name == EMBER and name not in settings.providers.endpoints:
+        from codex_py.providers.ember import EmberProvider
+
+        return EmberProvider()
     ep = endpoint(settings, name)
     key = api_key(name, ep, env)
     if ep.kind == "openai-compatible" and not ep.base_url:

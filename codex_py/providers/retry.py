@@ -1,20 +1,12 @@
-"""Composite providers that survive failures: ``RetryingProvider`` and ``FallbackProvider``.
+"""``RetryingProvider``: a composite provider that retries failed calls.
 
-``RetryingProvider`` retries a retryable ``ProviderError`` (408/409/429/5xx/529, connection
+It retries a retryable ``ProviderError`` (408/409/429/5xx/529, connection
 errors, streams cut short or malformed, stalls) with exponential backoff and full jitter,
 waiting at least the ``retry_after`` the server asked for. Non-retryable errors (400, 401, 403,
 404, 422, context length) are raised at once. It also aborts a stream that makes no progress for
 ``stream_idle_timeout`` seconds. Progress is every ``on_text`` delta, plus every
 ``note_progress()`` call: adapters should call it for each stream event they receive, because a
 stream of tool-call arguments or reasoning sends no text.
-
-``FallbackProvider`` tries an ordered list of ``provider:model`` fallbacks once its primary has
-failed with a retryable error (retries exhausted, or overloaded). A non-retryable error is never
-fallen back from, 404 model-not-found and 401 included: those are configuration mistakes that
-would recur on every call, and the run should stop with their one clear line instead of quietly
-running, and paying, on another model.
-
-Wire them as ``FallbackProvider(RetryingProvider(p), [(label, model, RetryingProvider(f))])``.
 """
 
 from __future__ import annotations
@@ -22,20 +14,17 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import random
-from collections.abc import Awaitable, Callable, Coroutine, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Coroutine
 from contextvars import ContextVar
-from dataclasses import replace
 from typing import Any, TypeVar
 
 from codex_py.config.settings import RetrySettings
-from codex_py.errors import ConfigError, ContextLengthError, ProviderError
-from codex_py.events import FallbackEvent, NullSink, RetryEvent
+from codex_py.errors import ProviderError
+from codex_py.events import NullSink, RetryEvent
 from codex_py.types import ModelRequest, ModelResponse, Provider, Sink, TextCallback
 
 T = TypeVar("T")
 Sleep = Callable[[float], Awaitable[None]]
-Fallback = tuple[str, str, Provider]
-"""A fallback: its ``provider:model`` label, the model to ask for, and the provider."""
 
 
 class _Progress:
@@ -121,6 +110,9 @@ class RetryingProvider:
         self.sleep = sleep
         self.rng = rng or random.Random()
 
+    async def aclose(self) -> None:
+        await self.inner.aclose()
+
     async def complete(
         self, request: ModelRequest, on_text: TextCallback | None = None
     ) -> ModelResponse:
@@ -156,14 +148,14 @@ class RetryingProvider:
         if not error.retryable:
             raise error
         if attempt >= attempts:
-            raise _gave_up(error, f"gave up after {attempts} attempt{'s' * (attempts > 1)}")
+            raise gave_up(error, f"gave up after {attempts} attempt{'s' * (attempts > 1)}")
         if error.retry_after is not None and error.retry_after > self.settings.max_delay:
             wait = f"the server asked to wait {error.retry_after:g} s"
-            raise _gave_up(error, f"{wait}, more than retries.max_delay")
+            raise gave_up(error, f"{wait}, more than retries.max_delay")
         return backoff_delay(attempt, self.settings, error.retry_after, self.rng)
 
 
-def _gave_up(error: ProviderError, why: str) -> ProviderError:
+def gave_up(error: ProviderError, why: str) -> ProviderError:
     """``error`` with ``why`` added to its message; still retryable, so a fallback may take over."""
     final = ProviderError(
         f"{error.message} ({why})",
@@ -175,78 +167,3 @@ def _gave_up(error: ProviderError, why: str) -> ProviderError:
     )
     final.__cause__ = error
     return final
-
-
-class FallbackProvider:
-    """Answers with ``primary``; when it fails with a retryable error, tries each fallback in
-    order with the request's model replaced, moving on after any ``ProviderError`` except a
-    context-length one. ``fallbacks`` is one list for every call, or a mapping from intent to
-    list (``request.intent`` picks it; no entry, no fallback). Every switch is a
-    ``FallbackEvent``; the answer then starts afresh, so a UI drops any partial text it showed."""
-
-    def __init__(
-        self,
-        primary: Provider,
-        fallbacks: Sequence[Fallback] | Mapping[str, Sequence[Fallback]],
-        sink: Sink | None = None,
-    ) -> None:
-        self.primary = primary
-        self.name = primary.name
-        self.fallbacks = fallbacks
-        self.sink = sink or NullSink()
-
-    def chain(self, request: ModelRequest) -> list[Fallback]:
-        """The fallbacks for ``request``, leaving out the primary's own provider and model."""
-        if isinstance(self.fallbacks, Mapping):
-            chain = self.fallbacks.get(request.intent or "", ())
-        else:
-            chain = self.fallbacks
-        return [f for f in chain if (f[2].name, f[1]) != (self.name, request.model)]
-
-    async def complete(
-        self, request: ModelRequest, on_text: TextCallback | None = None
-    ) -> ModelResponse:
-        try:
-            return await self.primary.complete(request, on_text)
-        except ContextLengthError:
-            raise  # compaction, not another model, is the cure
-        except ProviderError as error:
-            chain = self.chain(request)
-            if not error.retryable or not chain:
-                raise
-            first_error = error
-        failures: list[str] = []
-        source = f"{self.name}:{request.model}"
-        for label, model, provider in chain:
-            reason = first_error.message if not failures else failures[-1]
-            self.sink.emit(FallbackEvent(request.intent, source, label, model, reason))
-            try:
-                response = await provider.complete(replace(request, model=model), on_text)
-            except ContextLengthError:
-                raise
-            except ProviderError as error:
-                failures.append(f"{label}: {error.message}")
-                source = label
-                continue
-            response.provider = response.provider or provider.name
-            response.model = response.model or model
-            return response
-        raise _gave_up(first_error, "fallbacks failed too: " + "; ".join(failures))
-
-
-def parse_fallbacks(
-    table: Mapping[str, Sequence[str]], providers: Mapping[str, Provider]
-) -> dict[str, list[Fallback]]:
-    """``Settings.fallbacks`` (intent -> ``provider:model`` labels) as fallbacks over
-    ``providers``; pass the retrying providers, not fallback-wrapped ones."""
-    parsed: dict[str, list[Fallback]] = {}
-    for intent, labels in table.items():
-        for label in labels:
-            name, _, model = label.partition(":")
-            if name not in providers or not model:
-                raise ConfigError(
-                    f"fallbacks.{intent}: {label!r} is not a known provider:model pair",
-                    f"write it as provider:model with one of: {', '.join(sorted(providers))}",
-                )
-            parsed.setdefault(intent, []).append((label, model, providers[name]))
-    return parsed

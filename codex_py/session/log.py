@@ -207,7 +207,7 @@ def resume_agent(agent: Agent, record: SessionRecord) -> None:
     if messages and messages[0].get("role") == "system":
         messages = messages[1:]
     agent.history = [*own, *messages]
-    agent.usage = record.totals().usage
+    agent.resumed_usage = record.totals().usage
 
 
 def _user_prompt(event: Event) -> str | None:

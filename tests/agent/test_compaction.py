@@ -44,6 +44,9 @@ class Summariser:
         self.requests.append(request)
         return ModelResponse(text=self.text)
 
+    async def aclose(self) -> None:
+        pass
+
 
 def calls(turn: int, width: int, output: str = "ok") -> list[Message]:
     """One assistant message making ``width`` parallel calls, then their results."""

@@ -68,7 +68,8 @@ def test_replanning_can_be_switched_off() -> None:
 
 def test_forced_planning_and_text_only_calls() -> None:
     after_plan = [SYSTEM, USER, PLAN]
-    assert classify(turn_context(after_plan, force_planning=True), 2)[0] == "planning"
+    asked = turn_context(after_plan, requested_intent="planning")
+    assert classify(asked, 2) == ("planning", "the caller asked for planning")
     assert classify(turn_context(after_plan, tools_available=False), 2)[0] == "synthesis"
 
 

@@ -141,7 +141,14 @@ def test_every_member_and_voter_is_counted_in_the_totals_and_budget(
     assert cost["total_usd"] == 6.0
     assert cost["by_provider"]["openai"]["cost_usd"] == 2.0
     assert cost["by_provider"]["anthropic"]["cost_usd"] == 4.0
-    assert [u["cost_usd"] for u in of(log, "usage")] == [3.0, 3.0]
+    # One usage event per real call, each priced once at its member's endpoint.
+    usage = of(log, "usage")
+    assert sorted((u["provider"], u["cost_usd"]) for u in usage) == [
+        ("anthropic", 2.0),
+        ("anthropic", 2.0),
+        ("openai", 1.0),
+        ("openai", 1.0),
+    ]
     members = of(log, "ensemble_member")
     assert sorted(m["cost_usd"] for m in members) == [1.0, 1.0, 2.0, 2.0]
 

@@ -186,7 +186,7 @@ def test_ctrl_c_stops_a_command_or_a_model_call_and_the_session_goes_on(
         time.sleep(0.02)
     term.expect("bash -c")  # the running command, under its spinner
     term.child.sendintr()
-    term.expect("cancelled after 1 model call")
+    term.expect("cancelled after 2 model calls")
     term.prompt()
     pid = int(pid_file.read_text())
     with pytest.raises(ProcessLookupError):

@@ -14,9 +14,10 @@ import pytest
 
 from codex_py import config
 from codex_py.agent.loop import Agent
-from codex_py.ensemble.build import build_ensemble, provider_factory
+from codex_py.agent.wiring import Providers
+from codex_py.ensemble.build import build_ensemble
 from codex_py.ensemble.panel import Member
-from codex_py.ensemble.provider import DISAGREEMENT, EnsembleProvider
+from codex_py.ensemble.provider import EnsembleProvider
 from codex_py.ensemble.votes import (
     ANSWER,
     Proposal,
@@ -25,10 +26,11 @@ from codex_py.ensemble.votes import (
     canonical_call,
     quorum,
 )
-from codex_py.errors import ProviderError
+from codex_py.errors import ConfigError, ProviderError
 from codex_py.events import EnsembleMemberEvent, ListSink, VoteEvent
 from codex_py.testing.fake_api import FakeAPI
 from codex_py.types import (
+    REFUSED_STEP,
     Message,
     ModelRequest,
     ModelResponse,
@@ -66,6 +68,9 @@ class Script:
         assert isinstance(step, ModelResponse)
         return step
 
+    async def aclose(self) -> None:
+        pass
+
 
 def call(name: str, **arguments: Any) -> ToolCall:
     return ToolCall(f"call_{name}", name, json.dumps(arguments))
@@ -76,7 +81,7 @@ def shell(*argv: str, **extra: Any) -> ModelResponse:
 
 
 def text(value: str) -> ModelResponse:
-    return ModelResponse(value, usage=Usage(10, 3), tools_offered=False)
+    return ModelResponse(value, usage=Usage(10, 3))
 
 
 def fail(message: str = "HTTP 503: overloaded") -> ProviderError:
@@ -236,7 +241,7 @@ def test_agreement_table(strategy: Any, steps: list[Step], agrees: bool) -> None
         assert vote.outcome == "agreed"
     else:
         assert response.tool_calls == []
-        assert response.stop_reason == DISAGREEMENT
+        assert response.stop_reason == REFUSED_STEP
         assert vote.outcome == "refused"
     assert len(vote.votes) == len(steps)
 
@@ -264,8 +269,8 @@ def test_each_member_is_asked_for_its_own_model() -> None:
 
 def test_a_refusal_names_every_proposal_and_is_not_a_final_answer() -> None:
     response = run(ensemble([LS, RM, fail()], strategy="majority"))
-    assert response.stop_reason == DISAGREEMENT
-    assert response.tools_offered is False  # the agent calls again instead of stopping
+    assert response.stop_reason == REFUSED_STEP
+    assert response.tool_calls == []  # the agent records it and calls again
     assert "p0:m0: shell ls -la" in response.text
     assert "p1:m1: shell rm -rf ." in response.text
     assert "p2:m2: no answer (HTTP 503: overloaded)" in response.text
@@ -369,7 +374,7 @@ def test_identical_text_answers_need_no_judge() -> None:
 def test_text_answers_without_enough_agreement_are_refused() -> None:
     judge = Script(verdict([1], "delete it"))
     response = run(ensemble([text("delete it"), text("keep it")], judge=judge), TEXT_TURN)
-    assert response.stop_reason == DISAGREEMENT
+    assert response.stop_reason == REFUSED_STEP
     assert "p0:m0: delete it" in response.text and "p1:m1: keep it" in response.text
 
 
@@ -436,12 +441,12 @@ def test_ask_shows_each_distinct_proposal_and_returns_the_one_picked() -> None:
 
 def test_rejecting_every_proposal_refuses() -> None:
     response = run(ensemble([LS, RM], on_disagreement="ask", chooser=Chooser(None)))
-    assert response.stop_reason == DISAGREEMENT
+    assert response.stop_reason == REFUSED_STEP
     assert "the user rejected every proposal" in response.text
 
 
 def test_ask_needs_a_chooser() -> None:
-    with pytest.raises(ValueError, match="chooser"):
+    with pytest.raises(ConfigError, match="needs someone to ask"):
         ensemble([LS], on_disagreement="ask")
 
 
@@ -489,8 +494,12 @@ def quality(fake_api: FakeAPI, tmp_path: Path, sink: ListSink) -> EnsembleProvid
         "OPENAI_API_KEY": "test",
         "ANTHROPIC_API_KEY": "test",
     }
-    settings = config.load(tmp_path, config_file=SHIPPED, env=env).settings
-    return build_ensemble(settings, "quality", provider_factory(settings, env, tmp_path), sink=sink)
+    # each member is tried once, so a scripted 503 is that member's answer
+    overrides = ["retries.max_attempts=1"]
+    settings = config.load(tmp_path, config_file=SHIPPED, overrides=overrides, env=env).settings
+    return build_ensemble(
+        settings, "quality", Providers(settings, env=env, cwd=tmp_path).endpoint, sink=sink
+    )
 
 
 Replies = dict[str, list[dict[str, Any]]]
@@ -540,7 +549,7 @@ def test_majority_over_http(
 ) -> None:
     response, sink = over_http(fake_api, tmp_path, replies, TOOL_TURN)
     if argv is None:
-        assert response.stop_reason == DISAGREEMENT and response.tool_calls == []
+        assert response.stop_reason == REFUSED_STEP and response.tool_calls == []
     else:
         assert argv_of(response) == argv
     assert sorted(r.model for r in fake_api.requests) == sorted([GPT, CLAUDE, CODEX])

@@ -13,8 +13,8 @@ from typing import Any
 import pytest
 
 from codex_py import config
+from codex_py.agent.wiring import Providers
 from codex_py.config.settings import Settings
-from codex_py.ensemble.build import provider_factory
 from codex_py.ensemble.panel import Member, Panel
 from codex_py.ensemble.safety import (
     SafetyApprover,
@@ -234,7 +234,9 @@ def rm_build(fake_api: FakeAPI, tmp_path: Path, *overrides: str) -> tuple[str, L
     env = fake_env(fake_api, tmp_path / "home")
     settings = shipped_settings(env, tmp_path, *overrides)
     sink = ListSink()
-    approver = build_safety_approver(settings, provider_factory(settings, env, tmp_path), sink=sink)
+    approver = build_safety_approver(
+        settings, Providers(settings, env=env, cwd=tmp_path).endpoint, sink=sink
+    )
     assert approver is not None
     box = Toolbox(settings, tmp_path, approver=approver, sink=sink)
     call = ToolCall("call_1", "shell", json.dumps({"command": ["rm", "-rf", "build"]}))
@@ -286,7 +288,9 @@ def test_a_dangerous_command_is_refused_otherwise(
 def test_no_safety_route_means_no_approver(tmp_path: Path) -> None:
     env = {"CODEX_HOME": str(tmp_path)}
     settings = config.load(tmp_path, env=env).settings
-    assert build_safety_approver(settings, provider_factory(settings, env, tmp_path)) is None
+    assert (
+        build_safety_approver(settings, Providers(settings, env=env, cwd=tmp_path).endpoint) is None
+    )
 
 
 def test_a_single_provider_safety_route_is_a_one_member_vote(
@@ -299,7 +303,7 @@ def test_a_single_provider_safety_route_is_a_one_member_vote(
         "providers.routing.safety_check=anthropic",
         "providers.models.anthropic.default=claude-haiku-4-5",
     )
-    approver = build_safety_approver(settings, provider_factory(settings, env, tmp_path))
+    approver = build_safety_approver(settings, Providers(settings, env=env, cwd=tmp_path).endpoint)
     assert approver is not None
     assert [m.label for m in approver.panel.members] == ["anthropic:claude-haiku-4-5"]
     fake_api.add({"text": DENY}, api="anthropic")

@@ -14,7 +14,6 @@ import pytest
 from rich.console import Console
 
 from codex_py import config
-from codex_py.agent.routing import RoutedProvider
 from codex_py.events import HistoryEvent, ToolResultEvent, UsageEvent
 from codex_py.interactive.controller import Conversation
 from codex_py.interactive.slash import COMMANDS, run_slash
@@ -129,8 +128,7 @@ def test_approval_mode_switches_and_unknown_modes_are_refused(conversation: Conv
 
 def test_plan_forces_a_planning_call_next(conversation: Conversation) -> None:
     assert slash(conversation, "/plan") == "the next call will plan"
-    provider = conversation.agent.provider
-    assert isinstance(provider, RoutedProvider) and provider.plan_next
+    assert conversation.agent.requested_intent == "planning"
 
 
 def test_cost_adds_up_usage_by_model(conversation: Conversation) -> None:

@@ -15,7 +15,8 @@ from typing import Any
 import pytest
 
 from codex_py import config
-from codex_py.ensemble.build import build_ensemble, provider_factory
+from codex_py.agent.wiring import Providers
+from codex_py.ensemble.build import build_ensemble
 from codex_py.errors import ConfigError
 from codex_py.providers.ember import INSTALL_HINT, EmberProvider
 
@@ -49,7 +50,8 @@ from codex_py import config
 from codex_py.errors import ProviderError
 from codex_py.events import ListSink
 from codex_py.providers.ember import EmberProvider
-from codex_py.ensemble.build import build_ensemble, provider_factory
+from codex_py.agent.wiring import Providers
+from codex_py.ensemble.build import build_ensemble
 from codex_py.types import ModelRequest
 
 messages = [
@@ -65,7 +67,7 @@ async def main():
     provider = EmberProvider()
     one = await provider.complete(ModelRequest(messages, model="gpt-4o", max_output_tokens=50))
     out["one"] = {"seen": json.loads(one.text), "input": one.usage.input_tokens,
-                  "output": one.usage.output_tokens, "offered": one.tools_offered}
+                  "output": one.usage.output_tokens}
     for model in ("broken", "odd"):
         try:
             await provider.complete(ModelRequest(messages, model=model))
@@ -75,7 +77,8 @@ async def main():
     home = {"CODEX_HOME": str(cwd)}
     settings = config.load(cwd, config_file=cwd / "mixed.yaml", env=home).settings
     sink = ListSink()
-    team = build_ensemble(settings, "mixed", provider_factory(settings, {}, cwd), sink=sink)
+    endpoints = Providers(settings, env={}, cwd=cwd).endpoint
+    team = build_ensemble(settings, "mixed", endpoints, sink=sink)
     judged = await team.complete(ModelRequest(messages))
     out["team"] = {"model": json.loads(judged.text)["model"], "provider": judged.provider,
                    "events": [e.to_dict() for e in sink.events]}
@@ -100,7 +103,7 @@ def test_an_ensemble_with_ember_members_fails_to_build_with_that_error(tmp_path:
     env = {"CODEX_HOME": str(tmp_path)}
     settings = config.load(tmp_path, config_file=tmp_path / "mixed.yaml", env=env).settings
     with pytest.raises(ConfigError, match="need Ember"):
-        build_ensemble(settings, "mixed", provider_factory(settings, env, tmp_path))
+        build_ensemble(settings, "mixed", Providers(settings, env=env, cwd=tmp_path).endpoint)
 
 
 @pytest.fixture(scope="module")
@@ -136,7 +139,7 @@ def test_ember_members_are_called_through_ember_in_a_thread(
     prompt = one["seen"]["prompt"]
     assert prompt.startswith("System: be safe\n\nUser: list files")
     assert "[tool call c1: shell {}]" in prompt and "a.txt" in prompt
-    assert (one["input"], one["output"], one["offered"]) == (7, 2, False)
+    assert (one["input"], one["output"]) == (7, 2)
     assert result["broken"] == "ember model 'broken' failed: no API key for broken"
     assert result["odd"] == "ember model 'odd' returned int, not text"
 

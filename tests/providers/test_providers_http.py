@@ -88,7 +88,6 @@ def test_text_reply(fake_api: FakeAPI, wire: str, stream: bool) -> None:
     assert response.tool_calls == []
     assert response.usage == Usage(input_tokens=1200, output_tokens=40, cache_read_tokens=1000)
     assert (response.provider, response.model) == (provider(fake_api.url, wire).name, "model-x")
-    assert response.tools_offered is True
     assert response.stop_reason == "stop"
     assert fake_api.requests[0].stream is stream
 
@@ -178,7 +177,7 @@ def test_a_call_offering_no_tools_sends_no_tools_and_no_tool_blocks(
 ) -> None:
     fake_api.add({"text": "Plan: 1. look"})
     response, _ = ask(provider(fake_api.url, wire), tool_history("call_7"), tools=False)
-    assert response.tools_offered is False
+    assert response.tool_calls == []
     body = fake_api.requests[0].body
     assert "tools" not in body
     sent = json.dumps(body)

@@ -13,13 +13,8 @@ import pytest
 from codex_py.config.settings import RetrySettings
 from codex_py.errors import ConfigError, ContextLengthError, ProviderError
 from codex_py.events import FallbackEvent, ListSink, RetryEvent
-from codex_py.providers.retry import (
-    FallbackProvider,
-    RetryingProvider,
-    backoff_delay,
-    note_progress,
-    parse_fallbacks,
-)
+from codex_py.providers.fallback import FallbackProvider, parse_fallbacks
+from codex_py.providers.retry import RetryingProvider, backoff_delay, note_progress
 from codex_py.types import ModelRequest, ModelResponse, TextCallback
 
 SETTINGS = RetrySettings(max_attempts=5, base_delay=0.5, max_delay=30.0, stream_idle_timeout=60.0)

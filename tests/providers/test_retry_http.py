@@ -16,8 +16,9 @@ from codex_py.config.settings import Endpoint, RetrySettings
 from codex_py.errors import ProviderError
 from codex_py.events import FallbackEvent, ListSink, RetryEvent
 from codex_py.providers.anthropic import AnthropicProvider
+from codex_py.providers.fallback import FallbackProvider
 from codex_py.providers.openai import OpenAIProvider
-from codex_py.providers.retry import FallbackProvider, RetryingProvider
+from codex_py.providers.retry import RetryingProvider
 from codex_py.testing.fake_api import FakeAPI, RecordedRequest
 from codex_py.types import ModelRequest, ModelResponse
 
