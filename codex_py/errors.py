@@ -14,6 +14,10 @@ CodexError
 ├── EventDecodeError       a log line or ``--json`` object that is not a valid event
 ├── BudgetExceeded         the run reached its cost limit                        (exit 1)
 └── StopRun                the user chose "stop" at an approval prompt            (exit 130)
+
+A class's ``default_hint`` stands in when a raise gives none, so every error says what to do.
+A broken invariant inside the package (a bug, not bad input) is a plain ``ValueError`` or
+``AssertionError`` and is not part of the tree.
 """
 
 from __future__ import annotations
@@ -25,11 +29,12 @@ class CodexError(Exception):
     """Base class: ``message`` is one line, ``hint`` says what to do about it."""
 
     exit_code = 1
+    default_hint = "run again with --debug to see where it failed"
 
     def __init__(self, message: str, hint: str = "") -> None:
         super().__init__(message)
         self.message = message
-        self.hint = hint
+        self.hint = hint or self.default_hint
 
     def __str__(self) -> str:
         return f"{self.message} ({self.hint})" if self.hint else self.message
@@ -37,6 +42,7 @@ class CodexError(Exception):
 
 class ConfigError(CodexError):
     exit_code = 2
+    default_hint = "every key is documented in configs/default.yaml"
 
 
 class SchemaError(ConfigError):
@@ -50,12 +56,15 @@ class SchemaError(ConfigError):
 
 class UsageError(CodexError):
     exit_code = 2
+    default_hint = "see codex --help"
 
 
 class ProviderError(CodexError):
     """A model call failed. ``status`` is the HTTP status when there was one; ``retry_after`` is
     the wait in seconds the server asked for (``Retry-After``, ``retry-after-ms``, or a "try again
     in Xs" message); ``partial_text`` says whether text had already streamed when it failed."""
+
+    default_hint = "check the provider's status page and your providers config"
 
     def __init__(
         self,
@@ -75,47 +84,43 @@ class ProviderError(CodexError):
 
 
 class ContextLengthError(ProviderError):
-    pass
+    default_hint = "the history is compacted and the call tried again"
 
 
 class ToolError(CodexError):
-    pass
+    default_hint = "fix the call's arguments and try again"
 
 
 class PatchError(ToolError):
-    pass
+    default_hint = "read the file again and send a patch against its current text"
 
 
 class SandboxError(ToolError):
-    pass
+    default_hint = "install bubblewrap (apt-get install bubblewrap), or set sandbox: none"
 
 
 class ShellSyntaxError(CodexError):
     """A shell script uses syntax the classifier does not understand (or is malformed); callers
     treat the command as unknown, never as safe."""
 
-    def __init__(self, message: str, hint: str = "the command needs approval") -> None:
-        super().__init__(message, hint)
+    default_hint = "the command needs approval"
 
 
 class EventDecodeError(CodexError):
     """A JSON object that is not a valid event: unknown type, missing field or wrong type."""
 
-    def __init__(self, message: str, hint: str = "the line is skipped") -> None:
-        super().__init__(message, hint)
+    default_hint = "the line is skipped"
 
 
 class BudgetExceeded(CodexError):
-    pass
+    default_hint = "raise --max-cost or limits.max_cost to continue"
 
 
 class StopRun(CodexError):
     """The user asked to stop the run at an approval prompt."""
 
     exit_code = 130
-
-    def __init__(self, message: str, hint: str = "resume it with: codex resume --last") -> None:
-        super().__init__(message, hint)
+    default_hint = "resume it with: codex resume --last"
 
 
 def format_error(error: CodexError) -> str:

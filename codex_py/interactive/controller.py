@@ -160,7 +160,7 @@ class Conversation:
         """Revert the last patch still applied; returns the paths restored. Raises
         ``CodexError`` when there is none or the files changed since."""
         if not self.journal.patches:
-            raise CodexError("no patch of this session is left to undo")
+            raise CodexError("no patch of this session is left to undo", "/diff shows what changed")
         patch = self.journal.patches[-1]
         paths = undo_patch(patch, self.cwd)
         self.emit(UndoEvent(patch.call_id, paths))

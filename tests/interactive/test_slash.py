@@ -157,7 +157,9 @@ def test_diff_and_undo_work_from_the_session_record(conversation: Conversation) 
     assert slash(conversation, "/undo") == "reverted: notes.txt"
     assert target.read_text() == "first\n"
     assert "notes.txt" in conversation.notes[0]
-    assert slash(conversation, "/undo") == "/undo: no patch of this session is left to undo"
+    assert slash(conversation, "/undo") == (
+        "/undo: no patch of this session is left to undo (/diff shows what changed)"
+    )
     logged = [json.loads(line) for line in conversation.log.path.read_text().splitlines()]
     assert {"type": "undo", "call_id": "call_9", "paths": ["notes.txt"]}.items() <= logged[
         -1
