@@ -89,6 +89,8 @@ class ToolCallEvent(Event):
     call_id: str
     name: str
     arguments: str
+    summary: str = ""
+    """The call in one line, written by its tool (the command line, the files a patch touches)."""
 
 
 @dataclass

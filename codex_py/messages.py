@@ -8,10 +8,11 @@ so nothing has to parse that text back.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from codex_py.types import Message, ToolResult
+from codex_py.types import Message, ToolCall, ToolResult
 
 ABORTED = (
     "aborted: the session stopped before this call's result was recorded; "
@@ -27,6 +28,16 @@ def tool_message(call_id: str, result: ToolResult) -> Message:
         "content": result.to_model_text(),
         "exit_code": result.exit_code,
     }
+
+
+def call_as_json(call: ToolCall) -> str:
+    """Any tool call in one spelling: its name and its arguments as sorted JSON (their text,
+    stripped, when they are not a JSON object). Tools refine this with their own forms."""
+    try:
+        arguments = call.parsed()
+    except ValueError:
+        return f"{call.name} {call.arguments.strip()}"
+    return f"{call.name} {json.dumps(arguments, sort_keys=True, ensure_ascii=False)}"
 
 
 def tool_failed(message: Message) -> bool:

@@ -215,3 +215,43 @@ class Approval:
 
 Approver = Callable[[ApprovalRequest], Awaitable[Approval]]
 """Asks someone (the user, a safety vote) whether an action may run."""
+
+
+@dataclass(frozen=True)
+class ToolRun:
+    """How a tool runs an action the policy allowed: sandboxed or not, and where its streamed
+    output goes."""
+
+    sandboxed: bool = False
+    on_output: TextCallback | None = None
+
+
+class Tool(Protocol):
+    """One tool the model can call. The dispatcher iterates a registry of these and knows no
+    tool by name: a tool owns its argument shape, from the schema to the run."""
+
+    name: str
+    instructions: str
+    """What the system prompt tells the model about this tool."""
+
+    def spec(self) -> ToolSpec:
+        """The schema offered to the model."""
+        ...
+
+    def prepare(self, arguments: dict[str, Any]) -> Action:
+        """The action the arguments ask for; raises ``ToolError`` saying what to fix."""
+        ...
+
+    def canonical(self, action: Action) -> str:
+        """The action in one spelling, so that ensembles can compare proposals."""
+        ...
+
+    def describe(self, action: Action) -> str:
+        """The action in one line, for the terminal."""
+        ...
+
+    def review(self, action: Action) -> str:
+        """The action in full (the command line, the patch), for a person approving it."""
+        ...
+
+    async def run(self, action: Action, how: ToolRun) -> ToolResult: ...

@@ -14,25 +14,7 @@ Work the task through to the end: read the code before you change it, make focus
 the relevant tests or commands to check them, and then reply with a short summary of what you did.
 
 Tools:
-- shell: run one command. Pass the argv as a list of strings, e.g. ["rg", "-n", "TODO"]; use
-  ["bash", "-lc", "..."] only when you need pipes or shell syntax. Set "workdir" instead of using
-  cd. Output is cut to its head and tail when long, so prefer commands with focused output.
-- apply_patch: edit files. Its one argument "input" is a patch in this format:
-
-*** Begin Patch
-*** Update File: path/to/file.py
-@@ def the_function():
- a context line, unchanged
--a line to remove
-+a line to add
-*** Add File: path/to/new.py
-+every line of the new file, each starting with +
-*** Delete File: path/to/old.py
-*** End Patch
-
-  Paths are relative to the working directory. Give about three lines of context around each
-  change, and an "@@ <line>" header naming the class or function when the context alone is not
-  unique. "*** Move to: new/path" right after "*** Update File:" renames the file.
+{tools}
 
 Some commands need the user's approval. When a tool result says a command was refused, do not
 retry it unchanged: find another way, or explain what you need.
@@ -41,9 +23,15 @@ When the task needs planning you are first asked for a plan, without tools: repl
 numbered list of concrete steps. Later calls carry out the plan with the tools."""
 
 
-def system_prompt(cwd: Path, *, project_docs: str = "", instructions: str | None = None) -> str:
-    """Our system prompt for a run in ``cwd``."""
-    parts = [BASE_PROMPT, f"Working directory: {cwd}\nToday's date: {dt.date.today().isoformat()}"]
+def system_prompt(
+    cwd: Path, *, tools: str, project_docs: str = "", instructions: str | None = None
+) -> str:
+    """Our system prompt for a run in ``cwd``; ``tools`` is what the tools say about themselves
+    (``ToolRegistry.instructions()``)."""
+    parts = [
+        BASE_PROMPT.format(tools=tools),
+        f"Working directory: {cwd}\nToday's date: {dt.date.today().isoformat()}",
+    ]
     if instructions:
         parts.append(instructions.strip())
     if project_docs:

@@ -25,11 +25,13 @@ from codex_py.config.settings import ModelRef, Settings
 from codex_py.ensemble.build import build_ensemble
 from codex_py.ensemble.provider import Chooser
 from codex_py.ensemble.safety import build_safety_approver
+from codex_py.ensemble.votes import Canonical
 from codex_py.events import NullSink
 from codex_py.providers import registry
 from codex_py.providers.fallback import FallbackProvider, parse_fallbacks
 from codex_py.providers.metering import Meter, MeteredProvider
 from codex_py.providers.retry import RetryingProvider
+from codex_py.tools.registry import builtin_tools
 from codex_py.tools.toolbox import Toolbox, refuse_all
 from codex_py.types import Approver, Intent, Provider, Sink, close_all
 
@@ -82,8 +84,12 @@ class Providers:
         meter: Meter | None = None,
         sink: Sink | None = None,
         chooser: Chooser | None = None,
+        canonical: Canonical | None = None,
     ) -> None:
+        """``canonical`` is how ensembles compare proposed tool calls: the run's tools' forms
+        (by default those of the built-in tools)."""
         self.settings = settings
+        self.canonical = canonical or builtin_tools(settings, cwd).canonical_call
         self.env = env
         self.cwd = cwd
         self.sink = sink or NullSink()
@@ -106,7 +112,12 @@ class Providers:
         if name not in self._routes:
             if name in self.settings.ensembles:
                 self._routes[name] = build_ensemble(
-                    self.settings, name, self.endpoint, sink=self.sink, chooser=self.chooser
+                    self.settings,
+                    name,
+                    self.endpoint,
+                    sink=self.sink,
+                    chooser=self.chooser,
+                    canonical=self.canonical,
                 )
             else:
                 endpoint = self.endpoint(name)  # an unknown name fails here, with its hint
@@ -148,18 +159,32 @@ def build_agent(
         from codex_py.tools.sandbox import check_sandbox
 
         check_sandbox(settings.sandbox)
+    tools = builtin_tools(settings, cwd)
     docs = load_project_docs(cwd, settings.agent.project_doc_max_bytes)
-    prompt = system_prompt(cwd, project_docs=docs, instructions=settings.agent.instructions)
+    prompt = system_prompt(
+        cwd,
+        tools=tools.instructions(),
+        project_docs=docs,
+        instructions=settings.agent.instructions,
+    )
 
     meter = Meter(settings.pricing, sink, max_cost=settings.limits.max_cost)
-    providers = Providers(settings, env=env, cwd=cwd, meter=meter, sink=sink, chooser=chooser)
+    providers = Providers(
+        settings,
+        env=env,
+        cwd=cwd,
+        meter=meter,
+        sink=sink,
+        chooser=chooser,
+        canonical=tools.canonical_call,
+    )
     for name in routes_needed(settings):
         providers.route(name)  # a bad route (an ensemble's member, a fallback) fails now
     routed = RoutedProvider(SmartProviderRouter(settings), providers, sink)
     safety = build_safety_approver(settings, providers.endpoint, ask_user=approver, sink=sink)
     return Agent(
         routed,
-        Toolbox(settings, cwd, approver=safety or approver or refuse_all, sink=sink),
+        Toolbox(settings, cwd, approver=safety or approver or refuse_all, sink=sink, tools=tools),
         system_prompt=prompt,
         max_turns=settings.limits.max_turns,
         meter=meter,

@@ -13,6 +13,8 @@ from collections.abc import Callable, Sequence
 from codex_py.config.settings import ModelRef, Settings
 from codex_py.ensemble.panel import Member
 from codex_py.ensemble.provider import Chooser, EnsembleProvider
+from codex_py.ensemble.votes import Canonical
+from codex_py.messages import call_as_json
 from codex_py.types import Provider, Sink
 
 ProviderFactory = Callable[[str], Provider]
@@ -32,6 +34,7 @@ def build_ensemble(
     *,
     sink: Sink | None = None,
     chooser: Chooser | None = None,
+    canonical: Canonical = call_as_json,
 ) -> EnsembleProvider:
     """The ensemble ``name`` of the config. ``on_disagreement`` left unset means ``ask`` when
     a ``chooser`` is given (an interactive run) and ``refuse`` otherwise; so does ``ask``
@@ -51,4 +54,5 @@ def build_ensemble(
         on_disagreement=mode,
         sink=sink,
         chooser=chooser,
+        canonical=canonical,
     )

@@ -14,7 +14,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from codex_py.ensemble.panel import Member
-from codex_py.ensemble.votes import ANSWER, action_key, parse_json_object
+from codex_py.ensemble.votes import ANSWER, Canonical, action_key, parse_json_object
+from codex_py.messages import call_as_json
 from codex_py.types import ModelRequest, ModelResponse
 
 _PROPOSAL_LIMIT = 6000
@@ -41,19 +42,23 @@ class Agreement:
 
 
 def selection_request(
-    request: ModelRequest, answers: Sequence[tuple[Member, ModelResponse]]
+    request: ModelRequest,
+    answers: Sequence[tuple[Member, ModelResponse]],
+    canonical: Canonical = call_as_json,
 ) -> ModelRequest:
-    """The judge's call when it must pick or make the answer itself (tools kept)."""
+    """The judge's call when it must pick or make the answer itself (tools kept); each
+    proposed action is shown in ``canonical`` form."""
     kind = "next step" if request.tools else "answer"
     instruction = _SELECT_ACTION if request.tools else _SELECT_TEXT
-    return _with_note(request, _listing(kind, answers, bool(request.tools)), instruction)
+    listing = _listing(kind, answers, canonical if request.tools else None)
+    return _with_note(request, listing, instruction)
 
 
 def agreement_request(
     request: ModelRequest, answers: Sequence[tuple[Member, ModelResponse]]
 ) -> ModelRequest:
     """The judge's call that decides whether free-text answers agree (no tools)."""
-    note = _with_note(request, _listing("answer", answers, False), _AGREEMENT)
+    note = _with_note(request, _listing("answer", answers, None), _AGREEMENT)
     return replace(note, tools=[])
 
 
@@ -70,12 +75,14 @@ def parse_agreement(text: str, count: int) -> Agreement | None:
     return Agreement(frozenset(numbers), answer.strip())
 
 
-def _listing(kind: str, answers: Sequence[tuple[Member, ModelResponse]], with_actions: bool) -> str:
+def _listing(
+    kind: str, answers: Sequence[tuple[Member, ModelResponse]], canonical: Canonical | None
+) -> str:
     parts = [f"Several models were asked for the {kind} of this conversation. Their proposals:"]
     for number, (member, response) in enumerate(answers, 1):
         body = response.text.strip()
-        if with_actions:
-            action = action_key(response)
+        if canonical is not None:
+            action = action_key(response, canonical)
             body = f"{body}\nAction: {'none, a final answer' if action == ANSWER else action}"
         parts.append(f"Proposal {number} ({member.label}):\n{_clip(body.strip())}")
     return "\n\n".join(parts)

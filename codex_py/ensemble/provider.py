@@ -4,9 +4,9 @@ Members are asked concurrently, each with its own timeout, so a call takes about
 slowest member. Then the strategy decides, always counted against the *configured* members:
 
 - ``unanimous``: every member proposes the same action; ``majority``: strictly more than half
-  do. Actions are compared in canonical form (``consensus``). Free text cannot be compared
-  that way: unless the texts are identical, the judge says which answers agree and writes the
-  answer they support.
+  do. Actions are compared in canonical form (``canonical``, from the run's tools). Free text
+  cannot be compared that way: unless the texts are identical, the judge says which answers
+  agree and writes the answer they support.
 - ``judge``: the judge sees every proposal and makes the step itself (``judging``).
 - ``first``: the first member to answer wins; the others are cancelled.
 
@@ -43,6 +43,7 @@ from codex_py.ensemble.panel import (
     total_usage,
 )
 from codex_py.ensemble.votes import (
+    Canonical,
     Proposal,
     action_key,
     agreed,
@@ -52,6 +53,7 @@ from codex_py.ensemble.votes import (
 )
 from codex_py.errors import ConfigError, ProviderError
 from codex_py.events import VoteEvent
+from codex_py.messages import call_as_json
 from codex_py.types import REFUSED_STEP, ModelRequest, ModelResponse, Sink, TextCallback, close_all
 
 Chooser = Callable[[list[Proposal]], Awaitable[int | None]]
@@ -71,7 +73,10 @@ class EnsembleProvider:
         on_disagreement: OnDisagreement = "refuse",
         sink: Sink | None = None,
         chooser: Chooser | None = None,
+        canonical: Canonical = call_as_json,
     ) -> None:
+        """``canonical`` spells a tool call in one form, so that proposals compare (the run's
+        tool registry knows each tool's form)."""
         if on_disagreement == "ask" and chooser is None:
             raise ConfigError(
                 f"ensemble {name!r}: on_disagreement ask needs someone to ask",
@@ -83,6 +88,7 @@ class EnsembleProvider:
         self.judge = judge or self.panel.members[0]
         self.on_disagreement = on_disagreement
         self.chooser = chooser
+        self.canonical = canonical
 
     @property
     def needed(self) -> int:
@@ -94,7 +100,7 @@ class EnsembleProvider:
         """Members' text is not streamed: ``on_text`` is not called."""
         if self.strategy == "first":
             return await self._first(request)
-        answers = await self.panel.ask_all(request, _describer(request))
+        answers = await self.panel.ask_all(request, self._describer(request))
         if len(answered(answers)) < self.needed:
             raise self._quorum_error(answers)
         if self.strategy == "judge":
@@ -136,7 +142,7 @@ class EnsembleProvider:
 
     def _agreed(self, request: ModelRequest, answers: list[Answer]) -> ModelResponse | None:
         """The answer enough members gave in the same canonical form, if there is one."""
-        key_of = _key_function(request)
+        key_of = self._key_function(request)
         winner = agreed([key_of(r) for _, r in answered(answers)], self.needed)
         if winner is None:
             return None
@@ -151,7 +157,7 @@ class EnsembleProvider:
         why = f"{self.strategy} needs {self.needed} of {len(self.panel.members)} to agree"
         if self.on_disagreement == "judge":
             return await self._judged(request, answers, extra, "judged", f"no agreement ({why})")
-        key_of = _key_function(request)
+        key_of = self._key_function(request)
         proposals = _proposals(answers, key_of)
         if self.on_disagreement == "ask" and self.chooser is not None:
             picked = await self.chooser(proposals)
@@ -177,12 +183,14 @@ class EnsembleProvider:
         outcome: str,
         why: str,
     ) -> ModelResponse:
-        judge_call, reply = await self._ask_judge(selection_request(request, answered(answers)))
+        judge_call, reply = await self._ask_judge(
+            selection_request(request, answered(answers), self.canonical)
+        )
         self._vote(request, outcome, answers, why)
         return self._result(reply, self.judge.model, [*answers, *extra, judge_call])
 
     async def _ask_judge(self, request: ModelRequest) -> tuple[Answer, ModelResponse]:
-        answer = await self.panel.ask(self.judge, request, _describer(request), role="judge")
+        answer = await self.panel.ask(self.judge, request, self._describer(request), role="judge")
         if answer.response is None:
             raise ProviderError(
                 f"ensemble {self.name!r}: the judge {self.judge.label} failed: {answer.error}",
@@ -191,7 +199,7 @@ class EnsembleProvider:
         return answer, answer.response
 
     async def _first(self, request: ModelRequest) -> ModelResponse:
-        describe = _describer(request)
+        describe = self._describer(request)
         tasks = [
             asyncio.create_task(self.panel.ask(m, request, describe)) for m in self.panel.members
         ]
@@ -218,7 +226,7 @@ class EnsembleProvider:
         )
 
     def _vote(self, request: ModelRequest, outcome: str, answers: list[Answer], why: str) -> None:
-        key_of = _key_function(request)
+        key_of = self._key_function(request)
         votes = [
             {"member": a.member.label, "answer": summarise(key_of(a.response))}
             if a.response is not None
@@ -229,6 +237,17 @@ class EnsembleProvider:
         self.panel.sink.emit(
             VoteEvent(self.name, subject, self.strategy, outcome, self.needed, votes, why)
         )
+
+    def _key_function(self, request: ModelRequest) -> Callable[[ModelResponse], str]:
+        """What members' answers are compared by: the canonical action, or the stripped text."""
+        if request.tools:
+            canonical = self.canonical
+            return lambda response: action_key(response, canonical)
+        return lambda response: response.text.strip()
+
+    def _describer(self, request: ModelRequest) -> Callable[[ModelResponse], str]:
+        key_of = self._key_function(request)
+        return lambda response: summarise(key_of(response))
 
     def _quorum_error(self, answers: list[Answer]) -> ProviderError:
         got, configured = len(answered(answers)), len(self.panel.members)
@@ -247,18 +266,6 @@ class EnsembleProvider:
             "Propose a step the members can agree on, or finish with your answer.",
         ]
         return "\n".join(lines)
-
-
-def _key_function(request: ModelRequest) -> Callable[[ModelResponse], str]:
-    """What members' answers are compared by: the canonical action, or the stripped text."""
-    if request.tools:
-        return action_key
-    return lambda response: response.text.strip()
-
-
-def _describer(request: ModelRequest) -> Callable[[ModelResponse], str]:
-    key_of = _key_function(request)
-    return lambda response: summarise(key_of(response))
 
 
 def _proposals(answers: list[Answer], key_of: Callable[[ModelResponse], str]) -> list[Proposal]:

@@ -1,51 +1,29 @@
-"""Pure parts of an ensemble decision: proposed actions in canonical form, quorums, and the
-events that record every member's answer and every vote.
+"""Pure parts of an ensemble decision: proposed actions in canonical form, quorums, grouping,
+and reading a model's JSON verdict.
 
-Canonical forms (what "the same action" means):
-
-- ``shell``: the argv, with a ``bash|sh|zsh -c|-lc SCRIPT`` wrapper unwrapped when the script
-  is a plain command line (no pipes, redirections, variables, globs, escapes, builtins), so
-  ``["bash", "-lc", "ls  -la"]`` and ``["ls", "-la"]`` agree; plus the working directory
-  (the timeout is not part of the action).
-- ``apply_patch`` (or a shell call that runs ``apply_patch``): the parsed patch written back
-  in one spelling; text that does not parse is compared with its line endings normalised.
-- any other tool: its name and its arguments as sorted JSON.
-
-A turn's action is its tool calls in order, or ``ANSWER`` when a member made none.
+What "the same action" means is the tools' business: the canonical form of each tool call comes
+from the run's tool registry (``ToolRegistry.canonical_call``; ``bash -lc "ls  -la"`` equals
+``ls -la``, patches compare by content), injected as ``Canonical``. Without one, calls compare
+by name and arguments as sorted JSON. A turn's action is its tool calls in order, or ``ANSWER``
+when a member made none.
 """
 
 from __future__ import annotations
 
 import json
-import posixpath
-import re
-import shlex
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any
 
-from codex_py.errors import PatchError
-from codex_py.tools.apply_patch import (
-    AddFile,
-    DeleteFile,
-    Patch,
-    UpdateFile,
-    extract_patch,
-    parse_patch,
-)
+from codex_py.config.settings import Strategy
+from codex_py.messages import call_as_json
 from codex_py.types import ModelResponse, ToolCall
 
-Strategy = Literal["unanimous", "majority", "judge", "first"]
 ANSWER = "answer (no tool call)"
 
-_SHELLS = frozenset({"bash", "sh", "zsh", "dash"})
-_SCRIPT_FLAGS = frozenset({"-c", "-lc", "-cl"})
-# A script with any of these characters needs a shell to mean what it says.
-_SHELL_SYNTAX = re.compile(r"[|&;<>()$`\\*?\[\]{}~!#\n]")
-_BUILTINS = frozenset(
-    {"cd", "export", "source", ".", "exit", "set", "unset", "alias", "eval", "exec", "ulimit"}
-)
+Canonical = Callable[[ToolCall], str]
+"""A tool call in one spelling (the run's tools know theirs: ``ToolRegistry.canonical_call``)."""
 
 
 @dataclass(frozen=True)
@@ -92,85 +70,12 @@ def summarise(key: str, limit: int = 160) -> str:
     return line if len(line) <= limit else line[: limit - 3] + "..."
 
 
-def action_key(response: ModelResponse) -> str:
-    """The canonical form of the action a response proposes."""
+def action_key(response: ModelResponse, canonical: Canonical = call_as_json) -> str:
+    """The canonical form of the action a response proposes: its tool calls in ``canonical``
+    form, in order, or ``ANSWER`` when it made none."""
     if not response.tool_calls:
         return ANSWER
-    return "\n".join(canonical_call(call) for call in response.tool_calls)
-
-
-def canonical_call(call: ToolCall) -> str:
-    """One tool call in canonical form (see the module docs)."""
-    try:
-        args = call.parsed()
-    except ValueError:
-        return f"{call.name} {call.arguments.strip()}"
-    if call.name == "apply_patch" and isinstance(args.get("input"), str):
-        return canonical_patch(args["input"])
-    if call.name == "shell" and isinstance(args.get("command"), list | str):
-        return _canonical_shell(args["command"], args.get("workdir"))
-    return f"{call.name} {json.dumps(args, sort_keys=True, ensure_ascii=False)}"
-
-
-def _canonical_shell(command: list[Any] | str, workdir: object) -> str:
-    script_or_argv = ["sh", "-c", command] if isinstance(command, str) else command
-    argv = [str(part) for part in script_or_argv]
-    where = posixpath.normpath(workdir) if isinstance(workdir, str) and workdir else "."
-    intercepted = extract_patch(argv)
-    if intercepted:
-        text, cd = intercepted
-        return canonical_patch(text, posixpath.normpath(posixpath.join(where, cd or ".")))
-    return f"shell {shlex.join(plain_argv(argv))}{_in_directory(where)}"
-
-
-def _in_directory(where: str) -> str:
-    return "" if where == "." else f" [workdir {shlex.quote(where)}]"
-
-
-def plain_argv(argv: list[str]) -> list[str]:
-    """``argv`` with a shell wrapper removed when its script is a plain command line."""
-    if len(argv) != 3 or posixpath.basename(argv[0]) not in _SHELLS:
-        return argv
-    if argv[1] not in _SCRIPT_FLAGS or _SHELL_SYNTAX.search(argv[2]):
-        return argv
-    try:
-        words = shlex.split(argv[2])
-    except ValueError:
-        return argv
-    if not words or "=" in words[0] or words[0] in _BUILTINS:
-        return argv
-    return words
-
-
-def canonical_patch(text: str, where: str = ".") -> str:
-    """A patch in one spelling: parsed and written back, or its normalised text if it does
-    not parse. ``where`` is the directory its paths are relative to."""
-    head = f"apply_patch{_in_directory(where)}"
-    try:
-        patch = parse_patch(text)
-    except PatchError:
-        lines = text.replace("\r\n", "\n").strip().splitlines()
-        return f"{head} (unparsed)\n" + "\n".join(line.rstrip() for line in lines)
-    return f"{head}\n{_write_patch(patch)}"
-
-
-def _write_patch(patch: Patch) -> str:
-    out: list[str] = []
-    for hunk in patch.hunks:
-        if isinstance(hunk, AddFile):
-            out.append(f"add {hunk.path}")
-            out += [f"+{line}" for line in hunk.contents.splitlines()]
-        elif isinstance(hunk, DeleteFile):
-            out.append(f"delete {hunk.path}")
-        elif isinstance(hunk, UpdateFile):
-            out.append(f"update {hunk.path}" + (f" -> {hunk.move_to}" if hunk.move_to else ""))
-            for chunk in hunk.chunks:
-                out += [f"@@ {context}" for context in chunk.contexts]
-                out += [f"-{line}" for line in chunk.old_lines]
-                out += [f"+{line}" for line in chunk.new_lines]
-                if chunk.end_of_file:
-                    out.append("@@ end of file")
-    return "\n".join(out)
+    return "\n".join(canonical(call) for call in response.tool_calls)
 
 
 def parse_json_object(text: str) -> dict[str, Any] | None:

@@ -47,17 +47,23 @@ __all__ = [
 
 @dataclass(frozen=True)
 class ShellAction:
-    """A command about to run; ``workdir`` is absolute and resolved."""
+    """A command about to run; ``workdir`` is absolute and resolved. The policy decides on
+    ``argv`` and ``workdir``; ``timeout_ms`` is for the tool that runs it."""
 
     argv: tuple[str, ...]
     workdir: Path
+    timeout_ms: int = 10_000
 
 
 @dataclass(frozen=True)
 class PatchAction:
-    """A patch about to be applied: the absolute, resolved paths it touches."""
+    """A patch about to be applied: the absolute, resolved paths it touches. The policy decides
+    on ``paths``; ``patch`` (its text) and ``cwd`` (what its paths are relative to) are for the
+    tool that applies it."""
 
     paths: tuple[Path, ...]
+    patch: str = ""
+    cwd: Path | None = None
 
 
 Action = ShellAction | PatchAction

@@ -7,7 +7,6 @@ it started on timeout.
 
 from __future__ import annotations
 
-import math
 import os
 import shutil
 import time
@@ -15,10 +14,8 @@ from collections.abc import Callable, Mapping
 from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from codex_py.config.settings import EnvironmentPolicy, SandboxSettings, ShellSettings
-from codex_py.errors import ToolError
 from codex_py.tools.environment import child_environment
 from codex_py.tools.output import OutputCapture
 from codex_py.tools.process import Outcome, run_process
@@ -29,39 +26,9 @@ from codex_py.tools.sandbox import (
     sandbox_failure_note,
     sandbox_temp_dir,
 )
-from codex_py.types import ToolResult, ToolSpec
-
-SHELL_TOOL: ToolSpec = {
-    "name": "shell",
-    "description": (
-        "Run a command and return its combined stdout and stderr and its exit code. The argv is "
-        'executed directly; to use pipes, redirections or globs, run ["bash", "-lc", "<script>"].'
-    ),
-    "parameters": {
-        "type": "object",
-        "properties": {
-            "command": {
-                "type": "array",
-                "items": {"type": "string"},
-                "description": "The argv to execute, program first.",
-            },
-            "workdir": {
-                "type": "string",
-                "description": "Directory to run in, relative to the workspace or absolute.",
-            },
-            "timeout": {
-                "type": "integer",
-                "description": "How long the command may run, in milliseconds.",
-            },
-        },
-        "required": ["command"],
-        "additionalProperties": False,
-    },
-}
+from codex_py.types import ToolResult
 
 TIMEOUT_EXIT_CODE = 124
-_ARGUMENT_NAMES = ("command", "workdir", "timeout")
-_EXAMPLE = '["bash", "-lc", "ls -la"]'
 
 
 @dataclass(frozen=True)
@@ -71,25 +38,6 @@ class ShellArgs:
     command: list[str]
     workdir: Path
     timeout_ms: int
-
-
-def parse_shell_args(arguments: dict[str, Any], cwd: Path, settings: ShellSettings) -> ShellArgs:
-    """Validate a ``shell`` call's arguments; raises ``ToolError`` saying what to fix."""
-    unknown = sorted(set(arguments) - set(_ARGUMENT_NAMES))
-    if unknown:
-        raise ToolError(f"unknown shell argument(s) {unknown}; the arguments are {_ARGUMENT_NAMES}")
-    command = arguments.get("command")
-    if not isinstance(command, list) or not all(isinstance(part, str) for part in command):
-        raise ToolError(f'"command" must be an array of strings, for example {_EXAMPLE}')
-    if not command or not command[0]:
-        raise ToolError(f'"command" is empty; give the program and its arguments, e.g. {_EXAMPLE}')
-    if any("\0" in part for part in command):
-        raise ToolError('"command" contains a NUL character, which no argv can hold')
-    return ShellArgs(
-        command=list(command),
-        workdir=_parse_workdir(arguments.get("workdir"), cwd),
-        timeout_ms=_parse_timeout(arguments.get("timeout"), settings),
-    )
 
 
 async def run_shell(
@@ -145,27 +93,6 @@ async def run_shell(
         truncated=rendered.truncated,
         stopped_background=outcome.stopped_leftovers,
     )
-
-
-def _parse_workdir(value: Any, cwd: Path) -> Path:
-    if value is None or value == "":
-        return cwd.resolve()
-    if not isinstance(value, str):
-        raise ToolError('"workdir" must be a string path')
-    workdir = (cwd / os.path.expanduser(value)).resolve()
-    if not workdir.is_dir():
-        raise ToolError(f'"workdir" {workdir} does not exist or is not a directory')
-    return workdir
-
-
-def _parse_timeout(value: Any, settings: ShellSettings) -> int:
-    if value is None:
-        return min(settings.default_timeout_ms, settings.max_timeout_ms)
-    if isinstance(value, bool) or not isinstance(value, int | float) or math.isnan(value):
-        raise ToolError('"timeout" must be a number of milliseconds, e.g. 30000')
-    if value <= 0:
-        raise ToolError(f'"timeout" must be positive (it is {value}); it is in milliseconds')
-    return math.ceil(min(value, settings.max_timeout_ms))
 
 
 def _cannot_start(

@@ -5,8 +5,6 @@ The final answer goes to stdout (by the CLI); everything here is for the person 
 
 from __future__ import annotations
 
-import json
-
 from rich.console import Console
 from rich.markup import escape
 
@@ -46,7 +44,7 @@ class ExecView:
         elif isinstance(event, MessageEvent) and event.intent == "planning":
             print_(f"[magenta]plan[/]\n{escape(event.text)}")
         elif isinstance(event, ToolCallEvent):
-            print_(f"[yellow]$ {escape(describe_call(event.name, event.arguments))}[/]")
+            print_(f"[yellow]$ {escape(call_line(event))}[/]")
         elif isinstance(event, ApprovalEvent) and not event.approved:
             print_(f"[red]  refused[/] [dim]{escape(event.reason)}[/]")
         elif isinstance(event, ToolResultEvent):
@@ -116,22 +114,6 @@ def session_summary(event: SessionEnd) -> str:
     return text
 
 
-def describe_call(name: str, arguments: str) -> str:
-    """A one-line view of a tool call: the command line, or the files a patch touches."""
-    try:
-        args = json.loads(arguments)
-    except ValueError:
-        return f"{name} {arguments[:80]}"
-    if name == "shell" and isinstance(args.get("command"), list):
-        return " ".join(str(part) for part in args["command"])[:200]
-    if name == "apply_patch" and isinstance(args.get("input"), str):
-        files = [
-            line.split(":", 1)[1].strip()
-            for line in args["input"].splitlines()
-            if line.startswith("*** ") and line.split(":", 1)[0][4:] in _FILE_HEADERS
-        ]
-        return f"apply_patch {', '.join(files)}"
-    return f"{name} {arguments[:80]}"
-
-
-_FILE_HEADERS = {"Add File", "Update File", "Delete File", "Move to"}
+def call_line(event: ToolCallEvent) -> str:
+    """A tool call in one line: its tool's summary, or the raw call when it could not be read."""
+    return event.summary or f"{event.name} {event.arguments[:80]}"

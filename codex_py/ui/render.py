@@ -35,7 +35,7 @@ from codex_py.events import (
     UsageEvent,
     WarningEvent,
 )
-from codex_py.ui.exec_view import describe_call
+from codex_py.ui.exec_view import call_line
 from codex_py.ui.live import Busy, LiveRegion, RunningTool, one_line
 from codex_py.ui.markdown_stream import MarkdownStream
 from codex_py.ui.status import StatusLine
@@ -116,7 +116,7 @@ class TerminalRenderer:
 
     def _on_tool_call(self, event: ToolCallEvent) -> None:
         self._waiting = False
-        self._tools[event.call_id] = RunningTool(describe_call(event.name, event.arguments))
+        self._tools[event.call_id] = RunningTool(call_line(event))
 
     def _on_tool_output(self, event: ToolOutput) -> None:
         tool = self._tools.get(event.call_id)

@@ -23,12 +23,12 @@ from codex_py.ensemble.votes import (
     Proposal,
     action_key,
     agreed,
-    canonical_call,
     quorum,
 )
 from codex_py.errors import ConfigError, ProviderError
 from codex_py.events import EnsembleMemberEvent, ListSink, VoteEvent
 from codex_py.testing.fake_api import FakeAPI
+from codex_py.tools.registry import builtin_tools
 from codex_py.types import (
     REFUSED_STEP,
     Message,
@@ -41,6 +41,7 @@ from codex_py.types import (
 )
 
 HANG = "hang"
+HERE = Path(__file__).resolve().parent
 SHELL_SPEC: ToolSpec = {"name": "shell", "description": "run", "parameters": {"type": "object"}}
 TOOL_TURN = ModelRequest(messages=[{"role": "user", "content": "clean up"}], tools=[SHELL_SPEC])
 TEXT_TURN = ModelRequest(messages=[{"role": "user", "content": "plan it"}])
@@ -88,6 +89,10 @@ def fail(message: str = "HTTP 503: overloaded") -> ProviderError:
     return ProviderError(message, status=503)
 
 
+# The built-in tools' canonical forms, in a workspace that exists.
+TOOLS = builtin_tools(config.load(HERE, env={"CODEX_HOME": str(HERE)}).settings, HERE)
+
+
 def ensemble(
     steps: Sequence[Step | Script],
     *,
@@ -107,6 +112,7 @@ def ensemble(
         judge=judge_member,
         timeout=timeout,
         sink=sink,
+        canonical=TOOLS.canonical_call,
         **options,
     )
 
@@ -119,76 +125,13 @@ def argv_of(response: ModelResponse) -> list[str]:
     return list(response.tool_calls[0].parsed()["command"])
 
 
-# -- canonical forms -------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("left", "right"),
-    [
-        (["bash", "-lc", "ls  -la"], ["ls", "-la"]),
-        (["/bin/sh", "-c", "grep 'a b' f.txt"], ["grep", "a b", "f.txt"]),
-        (["zsh", "-lc", 'echo "hi"'], ["echo", "hi"]),
-        (["bash", "-lc", "apply_patch <<'EOF'\n" + PATCH + "\nEOF"], ["apply_patch", PATCH]),
-    ],
-)
-def test_equivalent_shell_calls_have_one_canonical_form(left: list[str], right: list[str]) -> None:
-    assert canonical_call(call("shell", command=left)) == canonical_call(
-        call("shell", command=right)
-    )
-
-
-@pytest.mark.parametrize(
-    ("left", "right"),
-    [
-        (["bash", "-lc", "ls | wc -l"], ["ls", "wc", "-l"]),  # a pipe needs the shell
-        (["bash", "-lc", "rm *.tmp"], ["rm", "*.tmp"]),  # a glob too
-        (["bash", "-lc", "cd src"], ["cd", "src"]),  # a builtin is no program
-        (["bash", "-lc", "FOO=1 make"], ["FOO=1", "make"]),  # an assignment
-        (["ls", "-la"], ["ls", "-l"]),
-    ],
-)
-def test_different_shell_calls_stay_different(left: list[str], right: list[str]) -> None:
-    assert canonical_call(call("shell", command=left)) != canonical_call(
-        call("shell", command=right)
-    )
-
-
-def test_the_working_directory_is_part_of_a_shell_action() -> None:
-    here = canonical_call(call("shell", command=["rm", "-r", "build"]))
-    assert canonical_call(call("shell", command=["rm", "-r", "build"], workdir="./")) == here
-    there = canonical_call(call("shell", command=["rm", "-r", "build"], workdir="sub/"))
-    assert there != here
-    assert "sub" in there
-
-
-def test_patches_compare_by_content_not_spelling() -> None:
-    wrapped = "<<'EOF'\r\n" + PATCH.replace("\n", "\r\n") + "\r\nEOF\r\n"
-    assert canonical_call(call("apply_patch", input=wrapped)) == canonical_call(
-        call("apply_patch", input=PATCH)
-    )
-    other = PATCH.replace("x = 2", "x = 3")
-    assert canonical_call(call("apply_patch", input=other)) != canonical_call(
-        call("apply_patch", input=PATCH)
-    )
-
-
-def test_an_unparseable_patch_is_compared_as_normalised_text() -> None:
-    first = canonical_call(call("apply_patch", input="not a patch  \r\n"))
-    assert first == canonical_call(call("apply_patch", input="not a patch"))
-    assert "unparsed" in first
-
-
-def test_other_tools_compare_by_sorted_json_and_bad_json_by_its_text() -> None:
-    a = ToolCall("1", "search", '{"q": "x", "limit": 3}')
-    b = ToolCall("2", "search", '{"limit": 3, "q": "x"}')
-    assert canonical_call(a) == canonical_call(b)
-    assert canonical_call(ToolCall("3", "search", "{oops")) == "search {oops"
+# -- canonical forms (the tools' own forms: tests/tools/test_registry.py) ---------------
 
 
 def test_a_turn_without_tool_calls_is_the_answer_action() -> None:
     assert action_key(text("done")) == ANSWER
     two = ModelResponse("", [call("shell", command=["ls"]), call("shell", command=["pwd"])])
-    assert action_key(two).splitlines() == ["shell ls", "shell pwd"]
+    assert action_key(two, TOOLS.canonical_call).splitlines() == ["shell ls", "shell pwd"]
 
 
 @pytest.mark.parametrize(
@@ -498,7 +441,11 @@ def quality(fake_api: FakeAPI, tmp_path: Path, sink: ListSink) -> EnsembleProvid
     overrides = ["retries.max_attempts=1"]
     settings = config.load(tmp_path, config_file=SHIPPED, overrides=overrides, env=env).settings
     return build_ensemble(
-        settings, "quality", Providers(settings, env=env, cwd=tmp_path).endpoint, sink=sink
+        settings,
+        "quality",
+        Providers(settings, env=env, cwd=tmp_path).endpoint,
+        sink=sink,
+        canonical=builtin_tools(settings, tmp_path).canonical_call,
     )
 
 

@@ -13,7 +13,8 @@ import pytest
 
 from codex_py.config.settings import EnvironmentPolicy, ShellSettings
 from codex_py.errors import ToolError
-from codex_py.tools.shell import SHELL_TOOL, ShellArgs, parse_shell_args, run_shell
+from codex_py.tools.shell import ShellArgs, run_shell
+from codex_py.tools.shell_tool import SHELL_TOOL, parse_shell_args
 from codex_py.types import ToolResult
 
 SETTINGS = ShellSettings(default_timeout_ms=10_000, max_timeout_ms=600_000, max_output_bytes=10_240)

@@ -147,7 +147,7 @@ def test_a_plan_without_a_list_shows_as_markdown() -> None:
 
 
 def shell_call(call_id: str, *argv: str) -> ToolCallEvent:
-    return ToolCallEvent(call_id, "shell", json.dumps({"command": list(argv)}))
+    return ToolCallEvent(call_id, "shell", json.dumps({"command": list(argv)}), " ".join(argv))
 
 
 def test_a_command_shows_its_exit_code_duration_and_collapsed_output() -> None:
@@ -192,7 +192,7 @@ def test_an_applied_patch_shows_its_diff(tmp_path: Path) -> None:
     out = console()
     feed(
         TerminalRenderer(out),
-        ToolCallEvent("p1", "apply_patch", json.dumps({"input": patch})),
+        ToolCallEvent("p1", "apply_patch", json.dumps({"input": patch}), "apply_patch utils.py"),
         ToolResultEvent("p1", 0, result.output, 0.004, result.metadata),
     )
     assert text_of(out) == (

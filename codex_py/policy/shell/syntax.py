@@ -10,13 +10,21 @@ known to be safe".
 from __future__ import annotations
 
 import re
+import shlex
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from codex_py.policy.shell.lexer import REDIRECTS, Lexer, Word
 
 SHELLS = frozenset({"sh", "bash", "zsh", "dash", "ksh"})
+"""Every shell codex-py recognises; no other module lists shell names."""
 _SHELL_FLAGS = re.compile(r"-[lc]+")
+_SCRIPT_FLAGS = frozenset({"-c", "-lc", "-cl"})
+# A script with any of these characters needs a shell to mean what it says.
+_NEEDS_SHELL = re.compile(r"[|&;<>()$`\\*?\[\]{}~!#\n]")
+_BUILTINS = frozenset(
+    {"cd", "export", "source", ".", "exit", "set", "unset", "alias", "eval", "exec", "ulimit"}
+)
 
 
 @dataclass
@@ -32,6 +40,28 @@ class Script:
 
 def basename(program: str) -> str:
     return program.rpartition("/")[2]
+
+
+def is_shell(program: str) -> bool:
+    """Whether ``program`` (by any path) is one of ``SHELLS``."""
+    return basename(program) in SHELLS
+
+
+def plain_command(argv: list[str]) -> list[str]:
+    """``argv`` with a ``bash -lc SCRIPT`` wrapper removed when the script is a plain command
+    line (no pipes, redirections, variables, globs, escapes or builtins), so that
+    ``["bash", "-lc", "ls  -la"]`` and ``["ls", "-la"]`` are the same command."""
+    if len(argv) != 3 or not is_shell(argv[0]):
+        return argv
+    if argv[1] not in _SCRIPT_FLAGS or _NEEDS_SHELL.search(argv[2]):
+        return argv
+    try:
+        words = shlex.split(argv[2])
+    except ValueError:
+        return argv
+    if not words or "=" in words[0] or words[0] in _BUILTINS:
+        return argv
+    return words
 
 
 def shell_script(argv: Sequence[str], *, strict: bool = True) -> str | None:

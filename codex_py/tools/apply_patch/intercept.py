@@ -3,10 +3,10 @@
 Recognised, as Codex does:
 
 - ``["apply_patch", PATCH]`` and ``["applypatch", PATCH]``;
-- ``[SHELL, "-lc" | "-c", SCRIPT]`` (SHELL being bash, sh or zsh, by any path) where SCRIPT is
-  exactly ``apply_patch <<'EOF'`` ... ``EOF`` (any delimiter word, quoted or not), optionally
-  preceded by ``cd DIR &&`` with DIR one word or one quoted string, and followed by nothing
-  but whitespace.
+- ``[SHELL, "-lc" | "-c", SCRIPT]`` (SHELL any shell ``policy.shell`` knows, by any path)
+  where SCRIPT is exactly ``apply_patch <<'EOF'`` ... ``EOF`` (any delimiter word, quoted or
+  not), optionally preceded by ``cd DIR &&`` with DIR one word or one quoted string, and
+  followed by nothing but whitespace.
 
 The heredoc body is taken literally, as Codex does (a shell would expand ``$`` in an unquoted
 heredoc). Anything else is not an interception and runs as a normal command.
@@ -18,9 +18,9 @@ import re
 from pathlib import Path
 
 from codex_py.errors import PatchError
+from codex_py.policy.shell.syntax import is_shell
 
 _COMMANDS = ("apply_patch", "applypatch")
-_SHELLS = ("bash", "sh", "zsh")
 _FLAGS = ("-lc", "-c")
 _INVOCATION = re.compile(
     r"""\s*
@@ -35,7 +35,7 @@ def extract_patch(argv: list[str]) -> tuple[str, str | None] | None:
     """``(patch_text, cd_dir or None)`` when ``argv`` is an apply_patch invocation, else None."""
     if len(argv) == 2 and argv[0] in _COMMANDS:
         return argv[1], None
-    if len(argv) == 3 and Path(argv[0]).name in _SHELLS and argv[1] in _FLAGS:
+    if len(argv) == 3 and is_shell(argv[0]) and argv[1] in _FLAGS:
         return _from_script(argv[2])
     return None
 
