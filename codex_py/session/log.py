@@ -123,7 +123,7 @@ class SessionLog:
     ) -> SessionLog:
         """Append to the log of a loaded session, noting when it was resumed and with what."""
         log = cls(record.path, record.meta, redactor=Redactor(env), open_now=True)
-        log.write(SessionResumed(config_digest(settings)).to_dict())
+        log.emit(SessionResumed(config_digest(settings)))
         return log
 
     @property

@@ -63,7 +63,7 @@ def child_env(api: FakeAPI | None, home: Path) -> dict[str, str]:
     return env
 
 
-FULL_AUTO = {
+FULL_AUTO: dict[tuple[str, ...], tuple[Any, str]] = {
     ("agent", "approval_mode"): ("full-auto", "test"),
     ("sandbox", "mode"): ("none", "test"),
 }
