@@ -5,7 +5,8 @@
 - Writing: the cost per event of ``SessionLog.emit`` (redaction, JSON, write, flush) for a
   realistic mix of events, next to a bare baseline measured in the same run: ``json.dumps`` of
   the same event and a flushed write to a file (what any JSONL logger pays).
-- Reading: ``list_sessions`` over many saved sessions, and ``load_session`` of a large one.
+- Reading: ``list_sessions`` over many saved sessions, the first time (every log decoded) and
+  again (summaries from the index, ``codex_py.session.index``); ``load_session`` of a large one.
 - Streaming: rendering an answer streamed in small deltas as Markdown, next to printing the
   same Markdown once.
 """
@@ -90,7 +91,10 @@ def bench_reading(settings: Settings, root: Path, sessions: int, count: int) -> 
     started = time.perf_counter()
     listed = list_sessions(home)
     listing = time.perf_counter() - started
-    assert len(listed) == sessions
+    started = time.perf_counter()
+    again = list_sessions(home)
+    indexed = time.perf_counter() - started
+    assert len(listed) == sessions and again == listed
     big = SessionLog.start(root / "big", settings, root, "big", env={})
     for event in event_mix(count):
         big.emit(event)
@@ -100,6 +104,7 @@ def bench_reading(settings: Settings, root: Path, sessions: int, count: int) -> 
     loading = time.perf_counter() - started
     size = big.path.stat().st_size / 1e6
     print(f"read    list_sessions of {sessions} sessions x 500 events  {listing * 1000:8.1f} ms")
+    print(f"        the same again, from the index        {indexed * 1000:8.1f} ms")
     print(
         f"        load_session of {len(record.events)} events ({size:.1f} MB)  "
         f"{loading * 1000:8.1f} ms"

@@ -1,4 +1,8 @@
-"""What model calls cost: price-table lookups, the cost of one ``Usage``, and run totals.
+"""What model calls cost: price-table lookups, the cost of one ``Usage``, and the one tally.
+
+``UsageTotals`` adds up ``usage`` events (overall, by provider, by model, by intent) and is the
+only place usage is totalled: ``CostTracker`` (a run's totals and budget), the status line,
+``/cost``, ``codex sessions``, a resumed session and the eval records all read one.
 
 How the APIs report prompt tokens, and the one convention every adapter normalises to:
 
@@ -15,16 +19,19 @@ are billed as output. Prices are US dollars per million tokens (``configs/pricin
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
-from dataclasses import asdict, dataclass, field
+from collections.abc import Iterable, Mapping
+from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
 from codex_py.config.settings import Price
 from codex_py.errors import BudgetExceeded
-from codex_py.events import NullSink, WarningEvent
+from codex_py.events import Event, NullSink, UsageEvent, WarningEvent
 from codex_py.types import Sink, Usage
 
 PER_TOKENS = 1_000_000
+NO_INTENT = "none"
+"""The ``by_intent`` key of calls made without an intent."""
+_USAGE_FIELDS = tuple(f.name for f in fields(Usage))
 _DATED = re.compile(r"-(\d{8}|\d{4}-\d{2}-\d{2}|latest)$")
 
 
@@ -82,8 +89,65 @@ class Tally:
         }
 
 
+def usage_of(event: UsageEvent) -> Usage:
+    """The token counts of a ``usage`` event."""
+    return Usage(**{name: getattr(event, name) for name in _USAGE_FIELDS})
+
+
+class UsageTotals:
+    """The one tally: ``usage`` events added up overall (``total``), ``by_provider``,
+    ``by_model``, ``by_intent`` and ``by_provider_model`` (``(provider, model)`` pairs, for
+    ``/cost``). Other events given to it are ignored."""
+
+    def __init__(self, events: Iterable[Event] = ()) -> None:
+        self.total = Tally()
+        self.by_provider: dict[str, Tally] = {}
+        self.by_model: dict[str, Tally] = {}
+        self.by_intent: dict[str, Tally] = {}
+        self.by_provider_model: dict[tuple[str, str], Tally] = {}
+        for event in events:
+            if isinstance(event, UsageEvent):
+                self.add(event)
+
+    def add(self, event: UsageEvent) -> None:
+        """Count one call."""
+        usage = usage_of(event)
+        cost = None if event.cost_usd is None else float(event.cost_usd)
+        self.total.add(usage, cost)
+        for groups, key in (
+            (self.by_provider, event.provider),
+            (self.by_model, event.model),
+            (self.by_intent, event.intent or NO_INTENT),
+        ):
+            groups.setdefault(key, Tally()).add(usage, cost)
+        pair = (event.provider, event.model)
+        self.by_provider_model.setdefault(pair, Tally()).add(usage, cost)
+
+    @property
+    def usage(self) -> Usage:
+        return self.total.usage
+
+    @property
+    def cost_usd(self) -> float | None:
+        """Dollars of the priced calls, or ``None`` while no call had a price."""
+        return self.total.cost_usd
+
+    @property
+    def calls(self) -> int:
+        return self.total.calls
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready: ``total``, ``by_provider``, ``by_model`` and ``by_intent``."""
+        return {
+            "total": self.total.to_dict(),
+            "by_provider": _dicts(self.by_provider),
+            "by_model": _dicts(self.by_model),
+            "by_intent": _dicts(self.by_intent),
+        }
+
+
 class CostTracker:
-    """Totals of a run by provider, by model and by intent, and the budget check.
+    """A run's prices, its ``UsageTotals`` and the budget check.
 
     A model without a price is warned about once (a ``WarningEvent``); its tokens are counted
     and its calls are reported as unpriced, never as costing $0."""
@@ -91,25 +155,40 @@ class CostTracker:
     def __init__(self, prices: Mapping[str, Price], sink: Sink | None = None) -> None:
         self.prices = prices
         self.sink = sink or NullSink()
-        self.total = Tally()
-        self.by_provider: dict[str, Tally] = {}
-        self.by_model: dict[str, Tally] = {}
-        self.by_intent: dict[str, Tally] = {}
+        self.totals = UsageTotals()
         self._warned: set[str] = set()
+
+    @property
+    def total(self) -> Tally:
+        return self.totals.total
+
+    @property
+    def by_provider(self) -> dict[str, Tally]:
+        return self.totals.by_provider
+
+    @property
+    def by_model(self) -> dict[str, Tally]:
+        return self.totals.by_model
+
+    @property
+    def by_intent(self) -> dict[str, Tally]:
+        return self.totals.by_intent
 
     @property
     def total_usd(self) -> float:
         """Dollars of every priced call so far."""
-        return self.total.cost_usd or 0.0
+        return self.totals.cost_usd or 0.0
 
     @property
     def unpriced_models(self) -> list[str]:
         return sorted(self._warned)
 
-    def record(self, provider: str, model: str, intent: str | None, usage: Usage) -> float | None:
-        """Count one call; return its cost, or ``None`` when the model has no price."""
+    def priced_event(
+        self, provider: str, model: str, intent: str | None, usage: Usage
+    ) -> UsageEvent:
+        """The ``usage`` event of one call, with its cost (``None`` when the model has no
+        price, warned about the first time). Not counted: see ``add`` and ``record``."""
         price = price_for(model, self.prices)
-        cost = None if price is None else cost_of(usage, price)
         if price is None and model not in self._warned:
             self._warned.add(model)
             self.sink.emit(
@@ -118,24 +197,26 @@ class CostTracker:
                     f"add it under pricing.{model} in your config"
                 )
             )
-        self.total.add(usage, cost)
-        for groups, key in (
-            (self.by_provider, provider),
-            (self.by_model, model),
-            (self.by_intent, intent or "none"),
-        ):
-            groups.setdefault(key, Tally()).add(usage, cost)
-        return cost
+        cost = None if price is None else cost_of(usage, price)
+        return UsageEvent(provider, model, **asdict(usage), intent=intent, cost_usd=cost)
+
+    def add(self, event: UsageEvent) -> None:
+        """Count one call's ``usage`` event in the totals."""
+        self.totals.add(event)
+
+    def record(self, provider: str, model: str, intent: str | None, usage: Usage) -> float | None:
+        """Price and count one call; return its cost, or ``None`` when the model has no price."""
+        event = self.priced_event(provider, model, intent, usage)
+        self.add(event)
+        return event.cost_usd
 
     def summary(self) -> dict[str, Any]:
-        """JSON-ready totals: overall, ``by_provider``, ``by_model`` and ``by_intent``."""
+        """JSON-ready totals (the ``session_end.cost`` shape): ``total_usd``,
+        ``unpriced_models``, then ``UsageTotals.to_dict()``."""
         return {
             "total_usd": self.total_usd,
             "unpriced_models": self.unpriced_models,
-            "total": self.total.to_dict(),
-            "by_provider": _dicts(self.by_provider),
-            "by_model": _dicts(self.by_model),
-            "by_intent": _dicts(self.by_intent),
+            **self.totals.to_dict(),
         }
 
     def check_budget(self, max_cost: float | None) -> None:

@@ -10,8 +10,8 @@ import pytest
 from codex_py import config
 from codex_py.config.settings import Price
 from codex_py.errors import BudgetExceeded
-from codex_py.events import ListSink, WarningEvent
-from codex_py.pricing import CostTracker, cost_of, price_for
+from codex_py.events import ListSink, RouteEvent, UsageEvent, WarningEvent
+from codex_py.pricing import CostTracker, UsageTotals, cost_of, price_for
 from codex_py.providers.wire.messages import messages_usage
 from codex_py.providers.wire.openai import chat_usage, responses_usage
 from codex_py.types import Usage
@@ -222,3 +222,34 @@ def test_budget_message_names_models_it_cannot_count() -> None:
     tracker.record("openai", "gpt-5.1", "tool_use", Usage(output_tokens=1_000))
     with pytest.raises(BudgetExceeded, match="not counting mystery"):
         tracker.check_budget(0.005)
+
+
+def test_the_tracker_and_a_tally_of_its_usage_events_agree() -> None:
+    tracker = CostTracker(PRICES)
+    calls = [
+        ("anthropic", "claude-sonnet-4-5", "planning", Usage(input_tokens=1_000, output_tokens=50)),
+        ("openai", "gpt-5.1", "tool_use", Usage(input_tokens=9_000, cache_read_tokens=4_000)),
+        ("local", "mystery", None, Usage(input_tokens=7)),
+    ]
+    events = [tracker.priced_event(*call) for call in calls]
+    assert [e.cost_usd is None for e in events] == [False, False, True]
+    assert tracker.total.calls == 0  # priced, not counted yet
+    for event in events:
+        tracker.add(event)
+
+    tally = UsageTotals([RouteEvent("tool_use", "openai", "gpt-5.1", "x"), *events])
+
+    summary = tracker.summary()
+    assert {key: summary[key] for key in ("total", "by_provider", "by_model", "by_intent")} == (
+        tally.to_dict()
+    )
+    assert tally.calls == 3 and tally.total.unpriced_calls == 1
+    assert tally.cost_usd == pytest.approx(tracker.total_usd)
+    assert tally.by_provider_model[("openai", "gpt-5.1")].usage.cache_read_tokens == 4_000
+    assert set(tally.by_intent) == {"planning", "tool_use", "none"}
+
+
+def test_a_tally_of_no_priced_call_has_no_cost() -> None:
+    tally = UsageTotals([UsageEvent("local", "mystery", 10, 2)])
+    assert (tally.calls, tally.cost_usd, tally.usage.output_tokens) == (1, None, 2)
+    assert UsageTotals().to_dict()["total"]["cost_usd"] is None

@@ -13,8 +13,6 @@ import uuid
 from collections.abc import Mapping
 from pathlib import Path
 
-from rich.console import Console
-
 from codex_py.agent.loop import Agent, RunResult
 from codex_py.agent.wiring import build_agent
 from codex_py.config.loader import codex_home
@@ -27,6 +25,7 @@ from codex_py.session.log import SessionLog, SessionRecord, resume_agent
 from codex_py.session.undo import ChangeJournal, undo_patch
 from codex_py.tools.toolbox import Toolbox, refuse_all
 from codex_py.types import Approver
+from codex_py.ui.console import Console, say
 from codex_py.ui.render import TerminalRenderer
 
 
@@ -90,7 +89,7 @@ class Conversation:
 
     def _after_turn(self, task: str, result: RunResult) -> None:
         if self.log.error is not None:
-            self.console.print(f"[yellow]warning: the session log stopped: {self.log.error}[/]")
+            say(self.console, f"warning: the session log stopped: {self.log.error}", "yellow")
         error = notify_turn_complete(
             self.settings, self.log.id, uuid.uuid4().hex, self.cwd, task, result.final_text
         )

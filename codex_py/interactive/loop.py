@@ -18,15 +18,13 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from rich.console import Console
-from rich.text import Text
-
 from codex_py.config.loader import codex_home
 from codex_py.config.settings import Settings
 from codex_py.interactive.controller import Conversation
 from codex_py.interactive.slash import run_slash
 from codex_py.session.log import SessionRecord
 from codex_py.ui.approvals import TerminalApprover
+from codex_py.ui.console import Console, banner, echo_prompt, new_console, say
 from codex_py.ui.input import PromptReader, ask_line, choose_key
 from codex_py.ui.sessions_view import recap_view
 
@@ -45,7 +43,7 @@ class InteractiveSession:
         console: Console | None = None,
         env: Mapping[str, str] | None = None,
     ) -> None:
-        self.console = console or Console(highlight=False)
+        self.console = console or new_console()
         approver = TerminalApprover(
             self.console, choose_key, ask_line, pause=lambda: self.conversation.renderer.paused()
         )
@@ -74,7 +72,7 @@ class InteractiveSession:
                 self.console.print(recap_view(resume))
             self._banner()
             if first_prompt and first_prompt.strip():
-                self.console.print(Text.assemble(("› ", "bold"), first_prompt))
+                echo_prompt(self.console, first_prompt)
                 await self.handle(first_prompt)
             while not self.quitting:
                 line = await self.read()
@@ -96,7 +94,7 @@ class InteractiveSession:
             if self._second_press():
                 self.exit_code = EXIT_INTERRUPTED
                 return None
-            self.console.print(Text("(Ctrl-C again to quit, or Ctrl-D)", style="dim"))
+            say(self.console, "(Ctrl-C again to quit, or Ctrl-D)", "dim")
             return ""
 
     async def handle(self, line: str) -> None:
@@ -114,7 +112,7 @@ class InteractiveSession:
             current = asyncio.current_task()
             if current is not None and current.cancelling():
                 raise  # the session itself is being cancelled
-            self.console.print(Text("cancelled", style="dim"))
+            say(self.console, "cancelled", "dim")
             return
         finally:
             self.running = None
@@ -139,9 +137,7 @@ class InteractiveSession:
         settings = self.conversation.settings
         route = settings.providers.force or "routed by intent"
         details = f" · {route} · {settings.agent.approval_mode} · {self.conversation.cwd}"
-        self.console.print(
-            Text.assemble(("codex-py", "bold"), (details + " · /help for commands", "dim"))
-        )
+        banner(self.console, details)
 
 
 def run_interactive(

@@ -11,9 +11,6 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Literal
 
-from rich.table import Table
-from rich.text import Text
-
 from codex_py.agent.routing import SmartProviderRouter
 from codex_py.config.checks import model_for
 from codex_py.config.settings import APPROVAL_MODES
@@ -21,8 +18,10 @@ from codex_py.errors import CodexError
 from codex_py.interactive.controller import Conversation
 from codex_py.session.log import list_sessions, load_session
 from codex_py.types import INTENTS
+from codex_py.ui.console import say
 from codex_py.ui.sessions_view import sessions_table
-from codex_py.ui.views import diff_view, format_cost, format_tokens
+from codex_py.ui.slash_views import cost_table, help_table, routing_table
+from codex_py.ui.views import diff_view
 
 Outcome = Literal["continue", "quit"]
 Handler = Callable[[Conversation, str], Awaitable[Outcome]]
@@ -64,17 +63,12 @@ async def run_slash(conversation: Conversation, line: str) -> Outcome:
 
 
 def _say(conversation: Conversation, text: str, style: str = "") -> None:
-    conversation.console.print(Text(text, style=style))
+    say(conversation.console, text, style)
 
 
 @command("/help", "/help", "this list")
 async def _help(c: Conversation, _: str) -> Outcome:
-    table = Table(box=None, show_header=False, pad_edge=False)
-    table.add_column(style="cyan", no_wrap=True)
-    table.add_column()
-    for entry in COMMANDS.values():
-        table.add_row(entry.usage, entry.help)
-    c.console.print(table)
+    c.console.print(help_table((entry.usage, entry.help) for entry in COMMANDS.values()))
     keys = "Enter sends · Esc Enter or Ctrl-J: new line · Ctrl-R: search history · "
     _say(c, keys + "Ctrl-C: cancel (twice: quit) · Ctrl-D: quit", "dim")
     return "continue"
@@ -109,11 +103,11 @@ async def _provider(c: Conversation, argument: str) -> Outcome:
 @command("/routing", "/routing", "the routing table and the recent routing decisions")
 async def _routing(c: Conversation, _: str) -> Outcome:
     router = SmartProviderRouter(c.settings)
-    table = Table("intent", "provider", "model", "set by", box=None, pad_edge=False)
+    rows = []
     for intent in INTENTS:
         provider, key = router.provider_for(intent)
-        table.add_row(intent, provider, model_for(c.settings, provider, intent) or "–", key)
-    c.console.print(table)
+        rows.append((intent, provider, model_for(c.settings, provider, intent) or "–", key))
+    c.console.print(routing_table(rows))
     recent = list(c.renderer.routes)[-8:]
     if recent:
         _say(c, "recent decisions:", "bold")
@@ -144,27 +138,7 @@ async def _plan(c: Conversation, _: str) -> Outcome:
 
 @command("/cost", "/cost", "tokens and cost so far, by provider and model")
 async def _cost(c: Conversation, _: str) -> Outcome:
-    totals = c.renderer.status.totals
-    table = Table("provider/model", "calls", "input", "cached", "output", "cost", box=None)
-    for (provider, model), entry in sorted(totals.by_model.items()):
-        table.add_row(
-            f"{provider}/{model}",
-            str(entry.calls),
-            format_tokens(entry.usage.input_tokens),
-            format_tokens(entry.usage.cache_read_tokens),
-            format_tokens(entry.usage.output_tokens),
-            format_cost(entry.cost_usd),
-        )
-    usage = totals.usage
-    table.add_row(
-        Text("total", style="bold"),
-        str(totals.calls),
-        format_tokens(usage.input_tokens),
-        format_tokens(usage.cache_read_tokens),
-        format_tokens(usage.output_tokens),
-        format_cost(totals.cost_usd) if totals.calls else "–",
-    )
-    c.console.print(table)
+    c.console.print(cost_table(c.renderer.status.totals))
     return "continue"
 
 

@@ -13,7 +13,7 @@ makes another call (``BudgetExceeded``), whichever part of the run asks for it.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import asdict, replace
+from dataclasses import replace
 
 from codex_py.config.settings import Price
 from codex_py.events import NullSink, UsageEvent
@@ -42,8 +42,8 @@ class Meter:
 
     def record(self, provider: str, model: str, intent: str | None, usage: Usage) -> UsageEvent:
         """Price one call, count it, and emit its ``UsageEvent``."""
-        cost = self.costs.record(provider, model, intent, usage)
-        event = UsageEvent(provider, model, **asdict(usage), intent=intent, cost_usd=cost)
+        event = self.costs.priced_event(provider, model, intent, usage)
+        self.costs.add(event)
         self.sink.emit(event)
         return event
 

@@ -1,7 +1,9 @@
 """Reading a session log back: find it, load every readable line, rebuild the history.
 
+Every line after the meta line is decoded into its typed event (``codex_py.events.from_dict``).
 Reading is forgiving by design: a log cut mid-line (the process was killed while writing) loads
-every complete line, a line that is not a JSON object is skipped, and a tool call left without a
+every complete line, a line that is not a JSON object or not an event of a known shape (say
+``{"type": "history", "message": 5}``) is skipped and counted, and a tool call left without a
 result is answered as aborted, so the rebuilt history is always valid for the next model call.
 """
 
@@ -9,19 +11,20 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from codex_py.errors import UsageError
+from codex_py.errors import EventDecodeError, UsageError
+from codex_py.events import Event, HistoryEvent, HistoryReset, from_dict
 from codex_py.messages import answer_open_calls
+from codex_py.pricing import UsageTotals
 from codex_py.types import Message
-from codex_py.usage_totals import UsageTotals
 
 SESSIONS_DIR = "sessions"
 META_TYPE = "session_meta"
-RESET_TYPE = "history_reset"
+_JSON = json.JSONDecoder()
 
 
 @dataclass(frozen=True)
@@ -60,7 +63,7 @@ class SessionRecord:
 
     path: Path
     meta: SessionMeta
-    events: list[dict[str, Any]]
+    events: list[Event]
     history: list[Message]
     skipped_lines: int = 0
 
@@ -106,26 +109,33 @@ def find_session(home: Path, ref: str | None) -> Path:
 
 
 def read_records(
-    path: Path, *, only: tuple[bytes, ...] | None = None
-) -> tuple[list[dict[str, Any]], int]:
-    """Every JSON object line of ``path`` (after the first, only lines starting with one of
-    ``only`` when given) and how many lines were skipped as unreadable."""
-    records: list[dict[str, Any]] = []
+    path: Path, *, only: Collection[str] | None = None
+) -> tuple[SessionMeta, list[Event], int]:
+    """The meta line and the events of ``path``, and how many lines were skipped as unreadable.
+
+    With ``only`` (event types), the lines of other types are parsed as JSON to learn their type
+    but not built into events (nor checked): what ``codex sessions`` needs."""
+    meta: SessionMeta | None = None
+    events: list[Event] = []
     skipped = 0
-    with path.open("rb") as handle:
+    # Text, not bytes: faster to decode. A line cut inside a character is invalid JSON anyway.
+    with path.open(encoding="utf-8", errors="replace", newline="\n") as handle:
         for number, line in enumerate(handle):
-            if only is not None and number and not line.startswith(only):
+            if not line.strip():
                 continue
             try:
-                value = json.loads(line)
-            except ValueError:
+                data = _JSON.decode(line)
+                if not isinstance(data, dict):
+                    raise EventDecodeError("not a JSON object")
+                kind = data.get("type")
+                if number == 0 and kind == META_TYPE:
+                    meta = SessionMeta.from_dict(data)
+                elif only is None or kind in only:
+                    events.append(from_dict(data))
+            except (ValueError, EventDecodeError):
                 skipped += 1
-                continue
-            if isinstance(value, dict):
-                records.append(value)
-            else:
-                skipped += 1
-    return records, skipped
+    # Without a readable meta line the session is named after its file.
+    return meta or SessionMeta(session_id_of(path), "", "", "", ""), events, skipped
 
 
 def load_session(home: Path, ref: str | None = None) -> SessionRecord:
@@ -134,12 +144,11 @@ def load_session(home: Path, ref: str | None = None) -> SessionRecord:
 
 
 def load_path(path: Path) -> SessionRecord:
-    records, skipped = read_records(path)
-    meta, events = split_meta(path, records)
+    meta, events, skipped = read_records(path)
     return SessionRecord(path, meta, events, rebuild_history(events), skipped)
 
 
-def rebuild_history(events: Iterable[Mapping[str, Any]]) -> list[Message]:
+def rebuild_history(events: Iterable[Event]) -> list[Message]:
     """The conversation as the agent last had it, replayed from ``history`` events.
 
     A later system message replaces the first one (an agent rebuilt mid-session, or resumed,
@@ -147,21 +156,23 @@ def rebuild_history(events: Iterable[Mapping[str, Any]]) -> list[Message]:
     """
     history: list[Message] = []
     for event in events:
-        kind = event.get("type")
-        if kind == "history" and isinstance(event.get("message"), dict):
-            _add_message(history, dict(event["message"]))
-        elif kind == RESET_TYPE and isinstance(event.get("messages"), list):
-            history = [dict(m) for m in event["messages"] if isinstance(m, dict)]
+        if isinstance(event, HistoryEvent):
+            _add_message(history, dict(event.message))
+        elif isinstance(event, HistoryReset):
+            history = [dict(m) for m in event.messages if isinstance(m, dict)]
     return answer_open_calls(history)
 
 
-def user_prompts(events: Iterable[Mapping[str, Any]]) -> list[str]:
+def prompt_of(event: Event) -> str | None:
+    """The text of a user message added to the history; None for any other event."""
+    if isinstance(event, HistoryEvent) and event.message.get("role") == "user":
+        return str(event.message.get("content") or "")
+    return None
+
+
+def user_prompts(events: Iterable[Event]) -> list[str]:
     """The user messages of a session, in order (compaction summaries are not among them)."""
-    return [
-        str(event["message"].get("content") or "")
-        for event in events
-        if event.get("type") == "history" and (event.get("message") or {}).get("role") == "user"
-    ]
+    return [prompt for prompt in map(prompt_of, events) if prompt is not None]
 
 
 def _add_message(history: list[Message], message: Message) -> None:
@@ -171,12 +182,3 @@ def _add_message(history: list[Message], message: Message) -> None:
         history[0] = message
     else:
         history.insert(0, message)
-
-
-def split_meta(
-    path: Path, records: list[dict[str, Any]]
-) -> tuple[SessionMeta, list[dict[str, Any]]]:
-    if records and records[0].get("type") == META_TYPE:
-        return SessionMeta.from_dict(records[0]), records[1:]
-    # The meta line is unreadable: name the session after its file, keep the events.
-    return SessionMeta(session_id_of(path), "", "", "", ""), records

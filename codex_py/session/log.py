@@ -32,13 +32,14 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 from codex_py import __version__
 from codex_py.config.settings import Settings
-from codex_py.events import Event, HistoryEvent, SessionResumed, ToolOutput
+from codex_py.events import Event, SessionResumed, ToolOutput
 from codex_py.session.listing import SessionSummary, list_sessions
 from codex_py.session.load import (
     META_TYPE,
     SessionMeta,
     SessionRecord,
     load_session,
+    prompt_of,
     sessions_root,
 )
 from codex_py.session.redact import Redactor
@@ -122,7 +123,7 @@ class SessionLog:
     ) -> SessionLog:
         """Append to the log of a loaded session, noting when it was resumed and with what."""
         log = cls(record.path, record.meta, redactor=Redactor(env), open_now=True)
-        log.write(SessionResumed(config_digest(settings)).to_dict())
+        log.emit(SessionResumed(config_digest(settings)))
         return log
 
     @property
@@ -135,7 +136,7 @@ class SessionLog:
             self._output_bytes[event.call_id] = seen + len(event.chunk)
             if seen >= TOOL_OUTPUT_LOG_LIMIT:
                 return
-        prompt = _user_prompt(event)
+        prompt = prompt_of(event)
         if prompt is not None and self.meta.first_prompt is None:
             self.meta = dataclasses.replace(self.meta, first_prompt=prompt)
         self.write(event.to_dict(), create=prompt is not None)
@@ -208,13 +209,6 @@ def resume_agent(agent: Agent, record: SessionRecord) -> None:
         messages = messages[1:]
     agent.history = [*own, *messages]
     agent.resumed_usage = record.totals().usage
-
-
-def _user_prompt(event: Event) -> str | None:
-    """The text of a user message added to the history (None for any other event)."""
-    if isinstance(event, HistoryEvent) and event.message.get("role") == "user":
-        return str(event.message.get("content") or "")
-    return None
 
 
 def _ends_with_newline(path: Path) -> bool:

@@ -46,24 +46,19 @@ class ChangeJournal:
     """The patches a session applied and has not undone, oldest first. A sink; seed it with a
     loaded session's events to carry on after a resume."""
 
-    def __init__(self, records: Iterable[Mapping[str, Any]] = ()) -> None:
+    def __init__(self, events: Iterable[Event] = ()) -> None:
         self.patches: list[AppliedPatch] = []
-        for record in records:
-            self.add_record(record)
+        for event in events:
+            self.emit(event)
 
     def emit(self, event: Event) -> None:
-        if isinstance(event, ToolResultEvent | UndoEvent):
-            self.add_record(event.to_dict())
-
-    def add_record(self, record: Mapping[str, Any]) -> None:
-        kind = record.get("type")
-        if kind == "undo":
-            self.patches = [p for p in self.patches if p.call_id != record.get("call_id")]
-            return
-        changes = (record.get("metadata") or {}).get("changes") if kind == "tool_result" else None
-        if record.get("exit_code") == 0 and isinstance(changes, list) and changes:
-            valid = tuple(c for c in changes if isinstance(c, Mapping) and "path" in c)
-            self.patches.append(AppliedPatch(str(record.get("call_id")), valid))
+        if isinstance(event, UndoEvent):
+            self.patches = [p for p in self.patches if p.call_id != event.call_id]
+        elif isinstance(event, ToolResultEvent) and event.exit_code == 0:
+            changes = event.metadata.get("changes")
+            if isinstance(changes, list) and changes:
+                valid = tuple(c for c in changes if isinstance(c, Mapping) and "path" in c)
+                self.patches.append(AppliedPatch(event.call_id, valid))
 
     def diff(self) -> str:
         """Every change the session still holds, as one unified diff."""

@@ -144,7 +144,7 @@ class TerminalRenderer:
         self._print(header if body is None else Group(header, body))
 
     def _on_usage(self, event: UsageEvent) -> None:
-        self.status.on_usage(event.to_dict())
+        self.status.on_usage(event)
 
     def _on_retry(self, event: RetryEvent) -> None:
         note = "; the partial answer above is discarded" if event.discarded_text else ""

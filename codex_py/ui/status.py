@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
-
 from rich.text import Text
 
 from codex_py.config.settings import ContextSettings
+from codex_py.events import UsageEvent
+from codex_py.pricing import UsageTotals
 from codex_py.ui.views import format_cost, format_tokens
-from codex_py.usage_totals import UsageTotals
 
 
 class StatusLine:
-    """Kept up to date from ``route`` and ``usage`` events (as dicts or events' ``to_dict()``)."""
+    """Kept up to date from ``route`` and ``usage`` events; ``totals`` is what ``/cost`` shows."""
 
     def __init__(self, context: ContextSettings | None = None) -> None:
         self.context = context
@@ -28,12 +26,10 @@ class StatusLine:
     def on_route(self, intent: str, provider: str, model: str) -> None:
         self.intent, self.provider, self.model = intent, provider, model
 
-    def on_usage(self, record: Mapping[str, Any]) -> None:
-        self.totals.add_event(record)
-        self.context_tokens = int(record.get("input_tokens") or 0) + int(
-            record.get("output_tokens") or 0
-        )
-        self.context_model = str(record.get("model") or "")
+    def on_usage(self, event: UsageEvent) -> None:
+        self.totals.add(event)
+        self.context_tokens = event.input_tokens + event.output_tokens
+        self.context_model = event.model
 
     def context_fraction(self) -> float | None:
         if self.context is None or not self.context_model:

@@ -4,11 +4,16 @@ its ``usage`` events; a run that never started an agent keeps its one-line error
 from __future__ import annotations
 
 import json
+from dataclasses import asdict
 
 import pytest
 
+from codex_py.config.settings import Price
 from codex_py.evals.process import Finished
 from codex_py.evals.records import parse_events, run_record
+from codex_py.events import RouteEvent, SessionEnd
+from codex_py.pricing import CostTracker
+from codex_py.types import Usage
 
 HEAD = {"run_id": "a/t/1", "config": "a", "task": "t", "repeat": 1}
 CHECK_FAILED = Finished(1, "AssertionError: nope\n", "", 0.1)
@@ -55,3 +60,26 @@ def test_a_run_that_failed_before_the_agent_keeps_its_error_line() -> None:
     assert (record["status"], record["exit_code"], record["turns"]) == ("crashed", 2, 0)
     assert record["errors"] == [stderr.strip()]
     assert record["cost_usd"] == 0 and record["cost_by_intent"] == {}
+
+
+def test_a_finished_run_reads_its_totals_from_session_end_and_they_match_its_usage_events() -> None:
+    tracker = CostTracker({"m": Price(input=1.0, output=2.0)})
+    usage = [
+        tracker.priced_event("p", "m", "planning", Usage(input_tokens=1_000_000)),
+        tracker.priced_event("q", "m", "tool_use", Usage(input_tokens=10, output_tokens=500_000)),
+    ]
+    for event in usage:
+        tracker.add(event)
+    end = SessionEnd("completed", 2, asdict(tracker.total.usage), tracker.summary())
+    lines = [json.dumps(e.to_dict()) for e in [RouteEvent(**ROUTE), *usage, end]]
+    done = Finished(0, "\n".join(lines), "", 1.0)
+
+    finished = run_record(HEAD, parse_events("\n".join(lines)), done, CHECK_FAILED)
+    killed = run_record(HEAD, parse_events("\n".join(lines[:-1])), done, CHECK_FAILED)
+
+    assert finished["status"] == "completed" and finished["turns"] == killed["turns"] == 2
+    assert finished["cost_usd"] == killed["cost_usd"] == pytest.approx(2.00001)
+    assert finished["cost_by_intent"] == killed["cost_by_intent"]
+    assert finished["cost_by_provider"] == killed["cost_by_provider"]
+    assert finished["tokens"] == killed["tokens"]
+    assert finished["routes"] == [ROUTE]

@@ -14,10 +14,10 @@ import pytest
 from rich.console import Console
 
 from codex_py import config
-from codex_py.events import HistoryEvent, ToolResultEvent, UsageEvent
+from codex_py.events import HistoryEvent, SessionEnd, ToolResultEvent, UsageEvent
 from codex_py.interactive.controller import Conversation
 from codex_py.interactive.slash import COMMANDS, run_slash
-from codex_py.session.log import load_session
+from codex_py.session.log import list_sessions, load_session
 from codex_py.testing.fake_api import FakeAPI
 from codex_py.tools.apply_patch.tool import run_apply_patch
 
@@ -209,3 +209,38 @@ def test_compact_summarises_through_the_synthesis_route(
 def test_compact_with_too_little_history_says_so(conversation: Conversation) -> None:
     conversation.agent.append({"role": "user", "content": "short"})
     assert slash(conversation, "/compact") == "nothing to compact yet"
+
+
+def test_the_status_line_cost_sessions_and_session_end_agree_on_the_totals(
+    conversation: Conversation, fake_api: FakeAPI
+) -> None:
+    plan = {"input_tokens": 1_000_000, "output_tokens": 20_000, "cache_read_tokens": 400_000}
+    fake_api.add({"text": "1. Look", "usage": plan}, api="anthropic")
+    call = {"name": "shell", "arguments": {"command": ["echo", "hi"]}}
+    fake_api.add({"tool_calls": [call], "usage": {"input_tokens": 3_000}}, api="openai")
+    fake_api.add({"text": "It said hi.", "usage": {"input_tokens": 5_000}}, api="openai")
+
+    async def run_then_close() -> None:
+        await conversation.run("what does echo say?")
+        await conversation.aclose()
+
+    run(run_then_close())
+    said(conversation)
+
+    record = load_session(conversation.home, conversation.log.id)
+    (end,) = [e for e in record.events if isinstance(e, SessionEnd)]
+    (listed,) = list_sessions(conversation.home)
+    status = conversation.renderer.status.totals
+    resumed = record.totals()
+    cost = end.cost
+    tokens = cost["total"]["input_tokens"] + cost["total"]["output_tokens"]
+    assert cost["total"]["calls"] == status.calls == resumed.calls == 3
+    assert tokens == listed.tokens == 1_028_010
+    assert status.usage == resumed.usage
+    assert status.usage.input_tokens + status.usage.output_tokens == tokens
+    assert cost["total_usd"] == pytest.approx(listed.cost_usd)
+    assert status.cost_usd == pytest.approx(cost["total_usd"]) == resumed.cost_usd
+    assert cost["total_usd"] > 2.2  # priced: the planning call alone costs $2.22
+    assert cost["by_provider"] == resumed.to_dict()["by_provider"]
+    total_row = slash(conversation, "/cost").splitlines()[-1].split()
+    assert total_row[:2] == ["total", "3"] and total_row[-1] == f"${cost['total_usd']:.2f}"

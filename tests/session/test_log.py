@@ -23,7 +23,14 @@ from codex_py import __version__, config
 from codex_py.agent.wiring import build_agent
 from codex_py.config.settings import Settings
 from codex_py.errors import UsageError
-from codex_py.events import HistoryEvent, HistoryReset, SessionEnd, ToolOutput, UsageEvent
+from codex_py.events import (
+    HistoryEvent,
+    HistoryReset,
+    SessionEnd,
+    SessionResumed,
+    ToolOutput,
+    UsageEvent,
+)
 from codex_py.messages import ABORTED, answer_open_calls
 from codex_py.session.load import find_session
 from codex_py.session.log import (
@@ -56,7 +63,7 @@ def child_env(api: FakeAPI | None, home: Path) -> dict[str, str]:
     return env
 
 
-FULL_AUTO = {
+FULL_AUTO: dict[tuple[str, ...], tuple[Any, str]] = {
     ("agent", "approval_mode"): ("full-auto", "test"),
     ("sandbox", "mode"): ("none", "test"),
 }
@@ -212,7 +219,7 @@ def test_a_log_cut_mid_line_loads_every_complete_line_and_takes_more(
     assert record.skipped_lines == 1
     assert record.history[-1] == {"role": "user", "content": "and now?"}
     assert record.turns == 2
-    assert [e["type"] for e in record.events][-2:] == ["session_resumed", "history"]
+    assert [type(e) for e in record.events][-2:] == [SessionResumed, HistoryEvent]
 
 
 def test_a_history_reset_and_a_later_system_prompt_replace_what_came_before(

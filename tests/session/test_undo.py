@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
 
 from codex_py.errors import PatchError
-from codex_py.events import ToolResultEvent, UndoEvent
+from codex_py.events import ToolResultEvent, UndoEvent, decode_lines
 from codex_py.session.undo import ChangeJournal, reverse_diff, undo_patch
 from codex_py.tools.apply_patch.tool import run_apply_patch
 
@@ -97,8 +98,14 @@ def test_the_journal_drops_undone_and_failed_patches(workspace: Path) -> None:
     journal.emit(UndoEvent("call_2", ["untouched.txt"]))
     assert [p.call_id for p in journal.patches] == ["call_1"]
     assert "+changed" not in journal.diff()
-    records = [ToolResultEvent("call_2", 0, "", 0.0, {"changes": [{"path": "a", "diff": ""}]})]
-    assert len(ChangeJournal(r.to_dict() for r in records).patches) == 1
+    change = {"changes": [{"path": "a", "diff": ""}]}
+    logged = [
+        ToolResultEvent("call_2", 0, "", 0.0, change),
+        ToolResultEvent("call_4", 0, "", 0.0, change),
+    ]
+    lines = [json.dumps(e.to_dict()) for e in [*logged, UndoEvent("call_4", ["a"])]]
+    seeded, skipped = decode_lines(lines)  # as a resumed session's log reads back
+    assert [p.call_id for p in ChangeJournal(seeded).patches] == ["call_2"] and skipped == 0
 
 
 def test_reverse_diff_of_a_created_file_is_no_file() -> None:
