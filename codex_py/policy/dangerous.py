@@ -14,10 +14,9 @@ from dataclasses import dataclass
 
 from codex_py.errors import ShellSyntaxError
 from codex_py.policy.shell.flags import has_flag
-from codex_py.policy.shell.syntax import SHELLS, basename, parse_script, shell_script
+from codex_py.policy.shell.syntax import SHELLS, Scripts, basename, shell_script
 
-# parse_script: also importable from here, as it was before the parser got its own module.
-__all__ = ["dangerous_reason", "is_dangerous", "nested_commands", "parse_script"]
+__all__ = ["dangerous_reason", "is_dangerous", "nested_commands"]
 
 _MAX_DEPTH = 6
 _ALWAYS_DANGEROUS = {
@@ -66,31 +65,31 @@ class _Found:
     """The command name comes from an expansion, e.g. ``$(curl ...)``."""
 
 
-def nested_commands(argv: Sequence[str]) -> list[tuple[str, ...]]:
+def nested_commands(argv: Sequence[str], scripts: Scripts | None = None) -> list[tuple[str, ...]]:
     """``argv`` and every command it runs inside: script commands, substitutions, wrapped
     commands (``env``, ``xargs``, ``find -exec``...). Just ``argv`` when a script cannot be parsed.
     """
     found: list[_Found] = []
     try:
-        _collect(tuple(argv), False, 0, found)
+        _collect(tuple(argv), False, 0, found, scripts or Scripts())
     except ShellSyntaxError:
         return [tuple(argv)]
     return [item.argv for item in found]
 
 
-def is_dangerous(argv: Sequence[str]) -> bool:
+def is_dangerous(argv: Sequence[str], scripts: Scripts | None = None) -> bool:
     """Whether ``argv`` may destroy data or escalate: never approved without a person or rule."""
-    return dangerous_reason(argv) is not None
+    return dangerous_reason(argv, scripts) is not None
 
 
-def dangerous_reason(argv: Sequence[str]) -> str | None:
+def dangerous_reason(argv: Sequence[str], scripts: Scripts | None = None) -> str | None:
     """Why ``argv`` is dangerous, or None. Looks inside shell scripts, substitutions, wrappers
     (``env``, ``xargs``, ``timeout``...) and ``find -exec``. A script this module cannot parse
     counts as dangerous, so that it is never run without review.
     """
     found: list[_Found] = []
     try:
-        _collect(tuple(argv), False, 0, found)
+        _collect(tuple(argv), False, 0, found, scripts or Scripts())
     except ShellSyntaxError as exc:
         return f"the shell script could not be parsed ({exc}); review it before running it"
     for item in found:
@@ -103,7 +102,9 @@ def dangerous_reason(argv: Sequence[str]) -> str | None:
     return None
 
 
-def _collect(argv: tuple[str, ...], dynamic: bool, depth: int, found: list[_Found]) -> None:
+def _collect(
+    argv: tuple[str, ...], dynamic: bool, depth: int, found: list[_Found], scripts: Scripts
+) -> None:
     """Add ``argv`` and every command it runs inside to ``found``."""
     if depth > _MAX_DEPTH:
         raise ShellSyntaxError("commands nested too deeply")
@@ -114,20 +115,20 @@ def _collect(argv: tuple[str, ...], dynamic: bool, depth: int, found: list[_Foun
     if basename(argv[0]) == "eval":
         script = " ".join(argv[1:])
     if script is not None:
-        _collect_script(script, depth + 1, found)
+        _collect_script(script, depth + 1, found, scripts)
     for inner in _inner_commands(argv):
-        _collect(inner, False, depth + 1, found)
+        _collect(inner, False, depth + 1, found, scripts)
 
 
-def _collect_script(script: str, depth: int, found: list[_Found]) -> None:
-    parsed = parse_script(script)
+def _collect_script(script: str, depth: int, found: list[_Found], scripts: Scripts) -> None:
+    parsed = scripts.parse(script)
     for words in parsed.commands:
         while words and not words[0].quoted and _ASSIGNMENT.match(words[0].text):
             words = words[1:]  # FOO=1 cmd ...
         if words:
-            _collect(tuple(w.text for w in words), words[0].expands, depth, found)
+            _collect(tuple(w.text for w in words), words[0].expands, depth, found, scripts)
     for body in parsed.substitutions:
-        _collect_script(body, depth + 1, found)
+        _collect_script(body, depth + 1, found, scripts)
 
 
 def _inner_commands(argv: tuple[str, ...]) -> list[tuple[str, ...]]:

@@ -30,8 +30,10 @@ from pathlib import Path
 from typing import Literal
 
 from codex_py.config.settings import ApprovalMode, Rule
-from codex_py.policy.dangerous import dangerous_reason, is_dangerous, nested_commands
-from codex_py.policy.known_safe import commands_needing_approval, is_known_safe
+from codex_py.policy.dangerous import dangerous_reason, is_dangerous
+from codex_py.policy.known_safe import is_known_safe
+from codex_py.policy.rules import covering_prefix, matching_rule, rule_reason
+from codex_py.policy.shell.syntax import Scripts
 
 __all__ = [
     "Action",
@@ -87,50 +89,34 @@ def decide(
     workspace: Path,
     rules: Sequence[Rule] = (),
     session_allowed: Sequence[tuple[str, ...]] = (),
+    scripts: Scripts | None = None,
 ) -> Decision:
-    """The decision for ``action`` under ``mode``; see the module docstring for the order."""
+    """The decision for ``action`` under ``mode``; see the module docstring for the order.
+    ``scripts`` parses the command's scripts once for every check (a new one by default)."""
     if isinstance(action, PatchAction):
         return _decide_patch(action, mode, workspace)
     argv = action.argv
-    rule = matching_rule(argv, rules)
+    scripts = scripts or Scripts()  # one parse of each script, shared by every check below
+    rule = matching_rule(argv, rules, scripts)
     if rule is not None and rule.decision != "ask":
-        return Decision(rule.decision, _rule_reason(rule))
-    danger = dangerous_reason(argv)
+        return Decision(rule.decision, rule_reason(rule))
+    danger = dangerous_reason(argv, scripts)
     if rule is not None:
-        return Decision("ask", _rule_reason(rule), dangerous=danger is not None)
+        return Decision("ask", rule_reason(rule), dangerous=danger is not None)
     if danger is not None:
         return Decision("ask", f"dangerous: {danger}", dangerous=True)
     if not _inside(action.workdir, workspace):
         return Decision("ask", f"runs outside the workspace, in {action.workdir}")
     full_auto = mode == "full-auto"
-    if is_known_safe(argv):
+    if is_known_safe(argv, scripts):
         return Decision("allow", "known-safe read-only command", sandbox=full_auto)
-    if _covering_prefix(argv, session_allowed) is not None:
+    if covering_prefix(argv, session_allowed, scripts) is not None:
         return Decision("allow", "approved for this session")
     if full_auto:
         return Decision("allow", "full-auto: runs in the sandbox", sandbox=True)
     return Decision(
         "ask", f"{mode} mode: commands that are not known to be read-only need approval"
     )
-
-
-def matching_rule(argv: Sequence[str], rules: Sequence[Rule]) -> Rule | None:
-    """The strongest user rule that applies to ``argv`` (deny > ask > allow), or None.
-
-    ``deny`` and ``ask`` rules apply when they match the argv or any command it runs inside
-    (a ``bash -lc`` script, ``$(...)``, ``xargs``...); an ``allow`` rule applies when it
-    matches the argv, or when every command of a plain script is allowed by a rule or
-    known-safe.
-    """
-    for decision in ("deny", "ask"):
-        for rule in rules:
-            if rule.decision == decision and any(
-                _starts_with(command, rule.prefix) for command in nested_commands(argv)
-            ):
-                return rule
-    allow_rules = [rule for rule in rules if rule.decision == "allow"]
-    prefix = _covering_prefix(argv, [rule.prefix for rule in allow_rules])
-    return next((rule for rule in allow_rules if rule.prefix == prefix), None)
 
 
 def _decide_patch(action: PatchAction, mode: ApprovalMode, workspace: Path) -> Decision:
@@ -142,27 +128,5 @@ def _decide_patch(action: PatchAction, mode: ApprovalMode, workspace: Path) -> D
     return Decision("ask", "suggest mode: patches need approval")
 
 
-def _covering_prefix(
-    argv: Sequence[str], prefixes: Sequence[tuple[str, ...]]
-) -> tuple[str, ...] | None:
-    """A prefix that lets ``argv`` run: one it starts with, or, for a plain script, one of the
-    prefixes that together cover every command in it that is not known-safe."""
-    direct = next((prefix for prefix in prefixes if _starts_with(argv, prefix)), None)
-    if direct is not None:
-        return direct
-    pending = commands_needing_approval(argv) or []
-    chosen = [next((p for p in prefixes if _starts_with(command, p)), None) for command in pending]
-    return chosen[0] if chosen and all(prefix is not None for prefix in chosen) else None
-
-
-def _starts_with(argv: Sequence[str], prefix: Sequence[str]) -> bool:
-    return len(prefix) <= len(argv) and tuple(argv[: len(prefix)]) == tuple(prefix)
-
-
 def _inside(path: Path, workspace: Path) -> bool:
     return path.is_relative_to(workspace)
-
-
-def _rule_reason(rule: Rule) -> str:
-    reason = f"rule {' '.join(rule.prefix)!r} says {rule.decision}"
-    return f"{reason}: {rule.reason}" if rule.reason else reason

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from codex_py.errors import ShellSyntaxError
 from codex_py.policy.shell.flags import before_double_dash, is_long_option, short_cluster_has
 from codex_py.policy.shell.lexer import Word
-from codex_py.policy.shell.syntax import parse_script, shell_script
+from codex_py.policy.shell.syntax import Scripts, shell_script
 
 _PLAIN_JOINERS = frozenset({"&&", "||", ";", "|", "\n"})
 _SYSTEM_DIRS = frozenset({"/bin", "/usr/bin", "/usr/local/bin", "/sbin", "/usr/sbin"})
@@ -38,26 +38,26 @@ _BRANCH_WITH_VALUE = frozenset(
 _SED_PRINT = re.compile(r"[0-9]+(,[0-9]+)?p")
 
 
-def is_known_safe(argv: Sequence[str]) -> bool:
+def is_known_safe(argv: Sequence[str], scripts: Scripts | None = None) -> bool:
     """Whether ``argv`` only reads: it may run without asking, in any approval mode."""
     if not argv:
         return False
     script = shell_script(argv)
     if script is None:
         return _is_safe_command(list(argv))
-    commands = plain_script_commands(script)
+    commands = plain_script_commands(script, scripts)
     if not commands:
         return False
     return all(_is_safe_words(words) for words in commands)
 
 
-def plain_script_commands(script: str) -> list[list[Word]] | None:
+def plain_script_commands(script: str, scripts: Scripts | None = None) -> list[list[Word]] | None:
     """The simple commands of a script made only of words joined by ``&& || ; |``; None when
     it uses anything more (redirections, substitutions, expansions, subshells, background jobs)
     or cannot be parsed.
     """
     try:
-        parsed = parse_script(script)
+        parsed = (scripts or Scripts()).parse(script)
     except ShellSyntaxError:
         return None
     if parsed.redirects or parsed.substitutions or not parsed.operators <= _PLAIN_JOINERS:
@@ -67,14 +67,16 @@ def plain_script_commands(script: str) -> list[list[Word]] | None:
     return parsed.commands
 
 
-def commands_needing_approval(argv: Sequence[str]) -> list[tuple[str, ...]] | None:
+def commands_needing_approval(
+    argv: Sequence[str], scripts: Scripts | None = None
+) -> list[tuple[str, ...]] | None:
     """The commands ``argv`` runs that are not known-safe: ``argv`` itself, or the simple
     commands of a plain shell script; None for a script that is not plain.
     """
     script = shell_script(argv)
     if script is None:
-        return [] if is_known_safe(argv) else [tuple(argv)]
-    commands = plain_script_commands(script)
+        return [] if is_known_safe(argv, scripts) else [tuple(argv)]
+    commands = plain_script_commands(script, scripts)
     if commands is None:
         return None
     return [tuple(word.text for word in cmd) for cmd in commands if not _is_safe_words(cmd)]

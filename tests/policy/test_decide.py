@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from codex_py.config.settings import ApprovalMode, Rule
-from codex_py.policy.dangerous import dangerous_reason, parse_script
+from codex_py.policy.dangerous import dangerous_reason
 from codex_py.policy.decide import (
     Decision,
     PatchAction,
@@ -16,6 +16,7 @@ from codex_py.policy.decide import (
     is_dangerous,
     is_known_safe,
 )
+from codex_py.policy.shell.syntax import Scripts, parse_script
 
 
 def bash(script: str) -> list[str]:
@@ -302,3 +303,27 @@ def test_patches(mode: ApprovalMode, paths: tuple[Path, ...], expected: str) -> 
     result = decide(PatchAction(paths), mode=mode, workspace=WORKSPACE)
     assert result.action == expected
     assert not result.sandbox
+
+
+def test_one_decision_parses_each_script_once(tmp_path: Path) -> None:
+    """Rules, the dangerous check and the known-safe check share one parse per script."""
+    scripts = Scripts()
+    argv = ("bash", "-lc", "cat a.txt && git status | head -3")
+    rules = [Rule(prefix=("git", "push"), decision="deny")]
+    decision = decide(
+        ShellAction(argv, tmp_path),
+        mode="suggest",
+        workspace=tmp_path,
+        rules=rules,
+        scripts=scripts,
+    )
+    assert decision.action == "allow"
+    assert scripts.parses == 1
+
+
+def test_a_script_that_cannot_be_parsed_is_parsed_once_and_never_safe(tmp_path: Path) -> None:
+    scripts = Scripts()
+    action = ShellAction(("bash", "-lc", "echo 'unterminated"), tmp_path)
+    decision = decide(action, mode="full-auto", workspace=tmp_path, scripts=scripts)
+    assert decision.action == "ask" and decision.dangerous
+    assert scripts.parses == 1

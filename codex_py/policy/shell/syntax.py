@@ -14,6 +14,7 @@ import shlex
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from codex_py.errors import ShellSyntaxError
 from codex_py.policy.shell.lexer import REDIRECTS, Lexer, Word
 
 SHELLS = frozenset({"sh", "bash", "zsh", "dash", "ksh"})
@@ -107,3 +108,26 @@ def parse_script(source: str) -> Script:
     if current:
         script.commands.append(current)
     return script
+
+
+class Scripts:
+    """Parses each script once. A decision makes one and hands it to every check that reads
+    the command (rules, the dangerous check, the known-safe check), so no script is parsed
+    twice; ``parses`` counts the parses it made."""
+
+    def __init__(self) -> None:
+        self._parsed: dict[str, Script | ShellSyntaxError] = {}
+        self.parses = 0
+
+    def parse(self, source: str) -> Script:
+        """``parse_script(source)``, remembered (its ``ShellSyntaxError`` too)."""
+        if source not in self._parsed:
+            self.parses += 1
+            try:
+                self._parsed[source] = parse_script(source)
+            except ShellSyntaxError as error:
+                self._parsed[source] = error
+        result = self._parsed[source]
+        if isinstance(result, ShellSyntaxError):
+            raise result
+        return result
