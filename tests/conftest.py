@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import io
 import os
 import socket
 import subprocess
@@ -50,25 +52,57 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
+def _codex_env(fake_api: FakeAPI, tmp_path: Path, env: dict[str, str] | None) -> dict[str, str]:
+    return {
+        "CODEX_HOME": str(tmp_path / "codex-home"),
+        "HOME": str(tmp_path),
+        "OPENAI_API_KEY": "test-openai-key",
+        "ANTHROPIC_API_KEY": "test-anthropic-key",
+        "OPENAI_BASE_URL": fake_api.openai_base_url,
+        "ANTHROPIC_BASE_URL": fake_api.anthropic_base_url,
+        **(env or {}),
+    }
+
+
+Codex = Callable[..., "subprocess.CompletedProcess[str]"]
+
+
 @pytest.fixture
-def codex(fake_api: FakeAPI, tmp_path: Path) -> Callable[..., subprocess.CompletedProcess[str]]:
-    """Run the real `codex` command against the fake API, with a clean home and fake keys."""
-    home = tmp_path / "codex-home"
+def codex(fake_api: FakeAPI, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Codex:
+    """Run the `codex` command in this process against the fake API, with a clean home and
+    fake keys: the real argument parsing, wiring, output and exit code, without the cost of
+    starting an interpreter. ``tests/e2e`` runs the real executable (``codex_process``)."""
 
     def run(
         *args: str, cwd: Path, env: dict[str, str] | None = None, input: str | None = None
     ) -> subprocess.CompletedProcess[str]:
-        full_env = {
-            **os.environ,
-            "PYTHONPATH": str(ROOT),
-            "CODEX_HOME": str(home),
-            "HOME": str(tmp_path),
-            "OPENAI_API_KEY": "test-openai-key",
-            "ANTHROPIC_API_KEY": "test-anthropic-key",
-            "OPENAI_BASE_URL": fake_api.openai_base_url,
-            "ANTHROPIC_BASE_URL": fake_api.anthropic_base_url,
-            **(env or {}),
-        }
+        from codex_py.cli.app import main
+
+        out, err = io.StringIO(), io.StringIO()
+        with monkeypatch.context() as patch:
+            for key, value in _codex_env(fake_api, tmp_path, env).items():
+                patch.setenv(key, value)
+            patch.chdir(cwd)
+            patch.setattr(sys, "stdin", io.StringIO(input or ""))
+            code = 0
+            with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+                try:
+                    main(list(args))
+                except SystemExit as exit_:
+                    code = exit_.code if isinstance(exit_.code, int) else 1
+        return subprocess.CompletedProcess(["codex", *args], code, out.getvalue(), err.getvalue())
+
+    return run
+
+
+@pytest.fixture
+def codex_process(fake_api: FakeAPI, tmp_path: Path) -> Codex:
+    """Run the real `codex` command (``python -m codex_py.cli``) in a subprocess."""
+
+    def run(
+        *args: str, cwd: Path, env: dict[str, str] | None = None, input: str | None = None
+    ) -> subprocess.CompletedProcess[str]:
+        full_env = {**os.environ, "PYTHONPATH": str(ROOT), **_codex_env(fake_api, tmp_path, env)}
         return subprocess.run(
             [sys.executable, "-m", "codex_py.cli", *args],
             cwd=cwd,
