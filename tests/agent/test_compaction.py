@@ -21,7 +21,8 @@ from codex_py.agent.compaction import (
 from codex_py.errors import ProviderError
 from codex_py.providers.wire import messages as anthropic_wire
 from codex_py.providers.wire import openai as openai_wire
-from codex_py.types import Message, ModelRequest, ModelResponse, TextCallback
+from codex_py.testing.scripted import ScriptedProvider
+from codex_py.types import Message, ModelRequest
 
 SYSTEM: Message = {"role": "system", "content": "You are a coding agent."}
 TASK: Message = {"role": "user", "content": "Fix the failing test in calc.py"}
@@ -29,23 +30,9 @@ PLAN: Message = {"role": "assistant", "content": "1. run the tests\n2. read calc
 TOOLS = [{"name": "shell", "description": "run", "parameters": {"type": "object"}}]
 
 
-class Summariser:
-    """A provider that answers every call with ``text`` and keeps the requests."""
-
-    name = "summariser"
-
-    def __init__(self, text: str = "They ran the tests; calc.add was wrong.") -> None:
-        self.text = text
-        self.requests: list[ModelRequest] = []
-
-    async def complete(
-        self, request: ModelRequest, on_text: TextCallback | None = None
-    ) -> ModelResponse:
-        self.requests.append(request)
-        return ModelResponse(text=self.text)
-
-    async def aclose(self) -> None:
-        pass
+def Summariser(text: str = "They ran the tests; calc.add was wrong.") -> ScriptedProvider:
+    """A summariser that answers every call with ``text`` and keeps the requests."""
+    return ScriptedProvider(text, name="summariser", repeat=True)
 
 
 def calls(turn: int, width: int, output: str = "ok") -> list[Message]:
@@ -71,7 +58,7 @@ def session(turns: int, width: int = 2, output: str = "ok") -> list[Message]:
 
 
 def run_compact(
-    messages: Sequence[Message], keep: int, summariser: Summariser | None = None
+    messages: Sequence[Message], keep: int, summariser: ScriptedProvider | None = None
 ) -> tuple[list[Message], int]:
     return asyncio.run(compact(messages, summariser or Summariser(), keep))
 
@@ -107,7 +94,7 @@ def test_compact_keeps_system_task_plan_and_recent_turns() -> None:
     assert compacted[:3] == [SYSTEM, TASK, PLAN]
     summary = compacted[3]
     assert summary["role"] == "user" and summary["content"].startswith(SUMMARY_PREFIX)
-    assert summariser.text in summary["content"]
+    assert "calc.add was wrong" in summary["content"]
     assert compacted[4:] == history[-6:]
     assert summarised == len(history) - 3 - 6
     assert f"({summarised} messages were compacted)" in summary["content"]

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections import deque
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -28,6 +27,7 @@ from codex_py.ensemble.votes import (
 from codex_py.errors import ConfigError, ProviderError
 from codex_py.events import EnsembleMemberEvent, ListSink, VoteEvent
 from codex_py.testing.fake_api import FakeAPI
+from codex_py.testing.scripted import HANG, ScriptedProvider
 from codex_py.tools.registry import builtin_tools
 from codex_py.types import (
     REFUSED_STEP,
@@ -40,7 +40,6 @@ from codex_py.types import (
     Usage,
 )
 
-HANG = "hang"
 HERE = Path(__file__).resolve().parent
 SHELL_SPEC: ToolSpec = {"name": "shell", "description": "run", "parameters": {"type": "object"}}
 TOOL_TURN = ModelRequest(messages=[{"role": "user", "content": "clean up"}], tools=[SHELL_SPEC])
@@ -50,27 +49,8 @@ PATCH = "*** Begin Patch\n*** Update File: a.py\n@@\n-x = 1\n+x = 2\n*** End Pat
 Step = ModelResponse | ProviderError | str
 
 
-class Script:
-    """A provider that plays its steps in order (a response, an error, or HANG) and keeps every
-    request it got."""
-
-    def __init__(self, *steps: Step) -> None:
-        self.name = "script"
-        self.steps = deque(steps)
-        self.requests: list[ModelRequest] = []
-
-    async def complete(self, request: ModelRequest, on_text: Any = None) -> ModelResponse:
-        self.requests.append(request)
-        step = self.steps.popleft()
-        if isinstance(step, ProviderError):
-            raise step
-        if step == HANG:
-            await asyncio.Event().wait()
-        assert isinstance(step, ModelResponse)
-        return step
-
-    async def aclose(self) -> None:
-        pass
+def Script(*steps: Step) -> ScriptedProvider:
+    return ScriptedProvider(*steps, name="script")
 
 
 def call(name: str, **arguments: Any) -> ToolCall:
@@ -94,15 +74,15 @@ TOOLS = builtin_tools(config.load(HERE, env={"CODEX_HOME": str(HERE)}).settings,
 
 
 def ensemble(
-    steps: Sequence[Step | Script],
+    steps: Sequence[Step | ScriptedProvider],
     *,
     strategy: Any = "majority",
-    judge: Script | None = None,
+    judge: ScriptedProvider | None = None,
     timeout: float = 5.0,
     sink: ListSink | None = None,
     **options: Any,
 ) -> EnsembleProvider:
-    scripts = [s if isinstance(s, Script) else Script(s) for s in steps]
+    scripts = [s if isinstance(s, ScriptedProvider) else Script(s) for s in steps]
     members = [Member(f"p{i}:m{i}", s, f"m{i}") for i, s in enumerate(scripts)]
     judge_member = Member("judge:j", judge, "j") if judge else None
     return EnsembleProvider(

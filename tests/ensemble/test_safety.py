@@ -28,11 +28,11 @@ from codex_py.errors import ProviderError
 from codex_py.events import ListSink, VoteEvent
 from codex_py.policy.decide import Decision, ShellAction
 from codex_py.testing.fake_api import FakeAPI
+from codex_py.testing.scripted import HANG, ScriptedProvider
 from codex_py.tools.toolbox import Toolbox
-from codex_py.types import Approval, ApprovalRequest, Message, ModelRequest, ModelResponse, ToolCall
+from codex_py.types import Approval, ApprovalRequest, Message, ToolCall
 
 SHIPPED = Path(__file__).resolve().parents[2] / "configs" / "safety-first.yaml"
-HANG = "hang"
 ALLOW = json.dumps({"decision": "allow", "reason": "the task asks for it"})
 DENY = json.dumps({"decision": "deny", "reason": "it deletes the repository"})
 HISTORY: list[Message] = [
@@ -42,23 +42,9 @@ HISTORY: list[Message] = [
 ]
 
 
-class Voter:
-    """A provider that answers with ``reply`` (a text, an error, or HANG) and keeps the
-    requests it got."""
-
-    name = "voter"
-
-    def __init__(self, reply: str | Exception) -> None:
-        self.reply = reply
-        self.requests: list[ModelRequest] = []
-
-    async def complete(self, request: ModelRequest, on_text: Any = None) -> ModelResponse:
-        self.requests.append(request)
-        if isinstance(self.reply, Exception):
-            raise self.reply
-        if self.reply == HANG:
-            await asyncio.Event().wait()
-        return ModelResponse(self.reply)
+def Voter(reply: str | Exception) -> ScriptedProvider:
+    """A voter that answers every call with ``reply`` (a text, an error, or HANG)."""
+    return ScriptedProvider(reply, name="voter", repeat=True)
 
 
 def panel(*replies: str | Exception, sink: ListSink | None = None) -> Panel:
@@ -201,7 +187,7 @@ def test_the_approver_passes_the_task_and_recent_context_from_the_history() -> N
     approver = SafetyApprover(voters, mode="full-auto")
     approve(approver, HISTORY)
     voter = voters.members[0].provider
-    assert isinstance(voter, Voter)
+    assert isinstance(voter, ScriptedProvider)
     body = voter.requests[0].messages[1]["content"]
     assert "The task:\nremove the build directory" in body
     assert "you are a coding agent" not in body  # the system prompt is not context

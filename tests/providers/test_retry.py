@@ -52,7 +52,11 @@ Step = str | ProviderError | Partial | Hang
 
 
 class Scripted:
-    """A provider that plays its steps in order: text answers, errors, partial streams, hangs."""
+    """A provider that plays its steps in order: text answers, errors, partial streams, hangs
+    with heartbeats (what the retry layer must survive; ``ScriptedProvider`` has no streams)."""
+
+    async def aclose(self) -> None:
+        pass
 
     def __init__(self, name: str, *steps: Step) -> None:
         self.name = name
