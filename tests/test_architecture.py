@@ -137,10 +137,12 @@ def modules_loaded_by(args: list[str]) -> set[str]:
 
 
 def test_help_and_version_import_no_sdk_and_no_prompt_toolkit() -> None:
-    for args in (["--help"], ["--version"], ["exec", "--help"]):
+    """Nor rich or markdown-it: help pages are plain text (typer's rich help costs ~0.3 s)."""
+    heavy_modules = {"openai", "anthropic", "prompt_toolkit", "rich", "markdown_it", "yaml"}
+    for args in (["--help"], ["--version"], ["exec", "--help"], ["config", "--help"]):
         loaded = modules_loaded_by(args)
         assert "codex_py.cli" in loaded
-        heavy = {"openai", "anthropic", "prompt_toolkit"} & loaded
+        heavy = heavy_modules & loaded
         assert heavy == set(), f"codex {' '.join(args)} imported {heavy}"
 
 

@@ -6,9 +6,11 @@ this package stays cheap.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 
-def main(argv: list[str] | None = None) -> None:
-    """Run ``codex`` with ``argv`` (default: ``sys.argv[1:]``)."""
-    from codex_py.cli.app import main as run_app
 
-    run_app(argv)
+def main(argv: Sequence[str] | None = None) -> None:
+    """Run ``codex`` with ``argv`` (default: ``sys.argv[1:]``) and exit."""
+    from codex_py.cli.entry import main as run_codex
+
+    run_codex(argv)

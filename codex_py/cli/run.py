@@ -11,6 +11,7 @@ from typing import Any
 
 from codex_py import config
 from codex_py.agent.loop import RunResult
+from codex_py.agent.prompt import git_root
 from codex_py.agent.wiring import build_agent
 from codex_py.config.loader import codex_home
 from codex_py.config.settings import Settings
@@ -31,6 +32,7 @@ class RunOptions:
     json_output: bool
     cd: Path | None
     interactive: bool
+    skip_git_repo_check: bool = False
 
 
 def load_settings(options: RunOptions, cwd: Path) -> Settings:
@@ -46,10 +48,21 @@ def working_directory(options: RunOptions) -> Path:
     return cwd
 
 
+def require_git_repo(cwd: Path, options: RunOptions) -> None:
+    """Refuse to work outside a git repository (as the Codex CLI does) unless told to: there
+    the agent's changes cannot be reviewed or undone with git."""
+    if not options.skip_git_repo_check and git_root(cwd) is None:
+        raise UsageError(
+            f"{cwd} is not inside a git repository",
+            "run codex in a repository (or `git init` first), or pass --skip-git-repo-check",
+        )
+
+
 def run(options: RunOptions) -> int:
     """A new session: interactive, or one task run without asking."""
     cwd = working_directory(options)
     settings = load_settings(options, cwd)
+    require_git_repo(cwd, options)
     if options.interactive:
         from codex_py.interactive.loop import run_interactive
 
@@ -83,8 +96,8 @@ def execute(
         result = asyncio.run(agent.run(task))
     finally:
         log.close()
-    if not options.json_output and result.final_text:
-        print(result.final_text)
+    if not options.json_output and result.status == "completed" and result.final_text:
+        print(result.final_text)  # the answer, and only for a run that completed
     return exit_code(result)
 
 

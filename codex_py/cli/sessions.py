@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from codex_py.cli.run import RunOptions, execute, load_settings, read_task
+from codex_py.cli.run import RunOptions, execute, load_settings, read_task, require_git_repo
 from codex_py.config.loader import codex_home
 from codex_py.session.log import SessionLog, SessionRecord, list_sessions, load_session
 
@@ -27,6 +27,7 @@ def resume_command(options: RunOptions, session_ref: str | None) -> int:
     record = load_session(codex_home(), session_ref)
     cwd = _working_directory(options, record)
     settings = load_settings(options, cwd)
+    require_git_repo(cwd, options)
     if options.interactive:
         from codex_py.interactive.loop import run_interactive
 

@@ -213,6 +213,7 @@ def _merge(
     for key, value in data.items():
         child = (*path, str(key))
         if isinstance(value, dict) and isinstance(into.get(key), dict) and value:
+            sources.pop(child, None)  # an empty mapping filled by this layer: its keys say it
             _merge(into[key], value, child, layer, sources)
             continue
         into[key] = value

@@ -1,19 +1,35 @@
 """Build frozen dataclasses from plain YAML data, checking every key and type on the way.
 
 The dataclasses in ``settings.py`` are the schema: their type hints say what each key accepts.
-Errors name the dotted key; the caller adds where the value came from.
+Every number must be finite and not negative (each one counts, sizes, times or prices
+something); ``Annotated[int, Minimum(1)]`` narrows that. Errors name the dotted key; the caller
+adds where the value came from.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import math
 import types
 from collections.abc import Callable
-from typing import Any, Literal, Union, get_args, get_origin, get_type_hints
+from typing import Annotated, Any, Literal, Union, get_args, get_origin, get_type_hints
 
 from codex_py.errors import SchemaError
 
 Path = tuple[str, ...]
+
+
+@dataclasses.dataclass(frozen=True)
+class Minimum:
+    """``Annotated`` metadata: the least a number may be (``exclusive``: it must be more)."""
+
+    value: float
+    exclusive: bool = False
+
+    def check(self, number: float, path: Path) -> None:
+        if number < self.value or (self.exclusive and number == self.value):
+            bound = f"more than {self.value:g}" if self.exclusive else f"at least {self.value:g}"
+            raise SchemaError(path, f"must be {bound}, not {number!r}")
 
 
 def dotted(path: Path) -> str:
@@ -25,6 +41,10 @@ def build(tp: Any, value: Any, path: Path = ()) -> Any:
     if dataclasses.is_dataclass(tp) and isinstance(tp, type):
         return _build_dataclass(tp, value, path)
     origin = get_origin(tp)
+    if origin is Annotated:
+        number, *rules = get_args(tp)
+        minimum = next(rule for rule in rules if isinstance(rule, Minimum))
+        return _build_scalar(number, value, path, minimum)
     if origin is Literal:
         if value not in get_args(tp):
             choices = " | ".join(str(a) for a in get_args(tp))
@@ -45,7 +65,7 @@ def build(tp: Any, value: Any, path: Path = ()) -> Any:
 
 def _build_dataclass(cls: type, value: Any, path: Path) -> Any:
     mapping = _expect(value, dict, "a mapping", path)
-    hints = get_type_hints(cls)
+    hints = get_type_hints(cls, include_extras=True)
     known = {f.name: f for f in dataclasses.fields(cls)}
     for key in mapping:
         if key not in known:
@@ -85,12 +105,16 @@ _SCALARS: dict[type, tuple[str, Callable[[Any], bool]]] = {
 }
 
 
-def _build_scalar(tp: Any, value: Any, path: Path) -> Any:
+def _build_scalar(tp: Any, value: Any, path: Path, minimum: Minimum = Minimum(0)) -> Any:
     if tp is Any:
         return value
     name, accepts = _SCALARS[tp]
     if not accepts(value):
         raise SchemaError(path, f"must be {name}, not {_describe(value)}")
+    if tp in (int, float):
+        if not math.isfinite(value):
+            raise SchemaError(path, f"must be a finite number, not {value!r}")
+        minimum.check(value, path)
     return float(value) if tp is float else value
 
 

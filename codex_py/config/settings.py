@@ -9,8 +9,9 @@ every key is documented); the defaults written here apply to entries users add t
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Annotated, Literal
 
+from codex_py.config.schema import Minimum
 from codex_py.errors import ConfigError
 
 ApprovalMode = Literal["suggest", "auto-edit", "full-auto"]
@@ -85,8 +86,8 @@ class AgentSettings:
 
 @dataclass(frozen=True)
 class Limits:
-    max_turns: int
-    max_cost: float | None
+    max_turns: Annotated[int, Minimum(1)]
+    max_cost: Annotated[float, Minimum(0, exclusive=True)] | None
 
 
 @dataclass(frozen=True)

@@ -1,17 +1,23 @@
-"""``codex config show``: every effective key, its value and the layer that set it."""
+"""``codex config show``: every effective key once, its value and the layer that set it.
+
+Secrets are masked by what they are, never by a word in the key's name (``max_output_tokens``
+is a number, not a token): the caller passes ``redact``, which replaces secret values in text
+(the CLI's is ``session.redact.Redactor``'s), and credentials in URLs are hidden here.
+API key variables are listed at the end, set or not, with just enough of the key to recognise.
+"""
 
 from __future__ import annotations
 
 import dataclasses
 import json
-import os
-from collections.abc import Mapping
-from pathlib import Path
+import re
+from collections.abc import Callable, Mapping
 from typing import Any
 
-from codex_py import config
+from codex_py.config.loader import LoadedConfig
 
-SECRET_WORDS = ("key", "token", "secret", "password")
+URL_CREDENTIALS = re.compile(r"\b([a-z][a-z0-9+.-]*://)[^/\s@\"']+@", re.IGNORECASE)
+"""``scheme://user:password@`` (or ``scheme://token@``): everything before the ``@``."""
 
 
 def mask(value: str) -> str:
@@ -19,18 +25,17 @@ def mask(value: str) -> str:
     return "****" if len(value) < 12 else f"{value[:3]}…{value[-4:]}"
 
 
-def show(
-    cwd: Path, config_file: Path | None, overrides: list[str], env: Mapping[str, str] | None = None
-) -> str:
-    env = os.environ if env is None else env
-    loaded = config.load(cwd, config_file=config_file, overrides=overrides, env=env)
+def hide_url_credentials(text: str) -> str:
+    return URL_CREDENTIALS.sub(r"\1****@", text)
+
+
+def show(loaded: LoadedConfig, redact: Callable[[str], str], env: Mapping[str, str]) -> str:
+    """The text of ``codex config show`` for ``loaded``; ``env`` is where API keys are read."""
     lines = [f"# files: {', '.join(map(str, loaded.files)) or '(built-in defaults only)'}"]
     width = max(len(".".join(path)) for path in loaded.sources)
     for path, origin in sorted(loaded.sources.items()):
-        value = _lookup(loaded.settings, path)
-        text = json.dumps(value, default=_plain)
-        if any(word in path[-1].lower() for word in SECRET_WORDS) and not path[-1].endswith("env"):
-            text = mask(str(value))
+        value = json.dumps(_lookup(loaded.settings, path), default=_plain)
+        text = hide_url_credentials(redact(value))
         lines.append(f"{'.'.join(path):<{width}} = {text}  # {origin}")
     lines.append("# API keys:")
     for name, endpoint in sorted(loaded.settings.providers.endpoints.items()):

@@ -1,5 +1,6 @@
 """One eval run: copy the task's repository to a fresh temporary folder, run the real
-``codex exec --json --full-auto`` there under the config, run the task's check, and record it.
+``codex exec --json --full-auto --skip-git-repo-check`` there under the config, run the task's
+check, and record it.
 
 The agent inherits the environment (API keys, ``CODEX_HOME``), except the variables that would
 override the config under test (``CODEX_PROVIDER``, ``CODEX_MODEL``, ``CODEX_ROUTING_*``). The
@@ -29,6 +30,7 @@ _PACKAGE_ROOT = Path(codex_py.__file__).resolve().parent.parent
 def agent_argv(spec: RunSpec) -> list[str]:
     """The ``codex exec`` command line of a run; the prompt goes on stdin."""
     argv = [sys.executable, "-m", "codex_py.cli", "exec", "--json", "--full-auto"]
+    argv += ["--skip-git-repo-check"]  # a task's copy of its repo need not be a git repository
     argv += ["--config", str(spec.config.path), "--max-cost", repr(spec.task.max_cost)]
     for pair in spec.overrides():
         argv += ["-c", pair]

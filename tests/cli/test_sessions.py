@@ -45,7 +45,9 @@ def earlier_session(home: Path, cwd: Path) -> SessionLog:
 
 
 def options(prompt: str | None, *, cd: Path | None = None) -> RunOptions:
-    return RunOptions(prompt, {}, None, [], json_output=True, cd=cd, interactive=False)
+    return RunOptions(
+        prompt, {}, None, [], json_output=True, cd=cd, interactive=False, skip_git_repo_check=True
+    )
 
 
 def test_sessions_lists_them_or_says_there_are_none(
@@ -84,3 +86,21 @@ def test_resuming_an_unknown_session_is_a_usage_error(home: Path) -> None:
 
     with pytest.raises(UsageError, match="no session matches 'abc'"):
         resume_command(options("go"), "abc")
+
+
+def test_resuming_outside_git_is_refused_unless_told(
+    home: Path, tmp_path: Path, fake_api: FakeAPI, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from codex_py.errors import UsageError
+
+    work = tmp_path / "work"
+    work.mkdir()
+    earlier_session(home, work)
+    strict = RunOptions("go on", {}, None, [], json_output=True, cd=None, interactive=False)
+    with pytest.raises(UsageError, match="is not inside a git repository") as refused:
+        resume_command(strict, None)
+    assert "--skip-git-repo-check" in refused.value.hint
+    assert fake_api.requests == []
+    fake_api.add({"text": "1. Go on"}, api="anthropic")
+    fake_api.add({"text": "Went on."}, api="openai")
+    assert resume_command(options("go on"), None) == 0

@@ -7,7 +7,6 @@ from pathlib import Path
 import pytest
 
 from codex_py import config
-from codex_py.config.show import show
 from codex_py.errors import ConfigError
 from codex_py.providers import registry as providers
 
@@ -163,18 +162,6 @@ def test_missing_api_key_names_the_variable(repo: Path, home: Path) -> None:
     )
 
 
-def test_show_lists_sources_and_masks_secrets(repo: Path, home: Path) -> None:
-    secret = "sk-live-abcdefghijklmnop1234"
-    text = show(
-        repo, None, ["limits.max_turns=7"], env={"CODEX_HOME": str(home), "OPENAI_API_KEY": secret}
-    )
-    assert "limits.max_turns" in text
-    assert "= 7  # -c limits.max_turns" in text
-    assert secret not in text
-    assert "OPENAI_API_KEY (openai): set (sk-…1234)" in text
-    assert "ANTHROPIC_API_KEY (anthropic): not set" in text
-
-
 def test_provider_ensemble_means_the_default_or_only_ensemble(repo: Path, home: Path) -> None:
     only = ["ensembles.quality.models=[openai:a, anthropic:b]", "providers.force=ensemble"]
     assert load(repo, home, overrides=only).settings.providers.force == "quality"
@@ -198,3 +185,12 @@ def test_a_preset_without_base_url_is_a_clear_error(repo: Path, home: Path) -> N
     settings = load(repo, home).settings
     with pytest.raises(ConfigError, match="'azure' has no base_url"):
         providers.build(settings, "azure", {"AZURE_OPENAI_API_KEY": "k"}, repo)
+
+
+def test_an_empty_mapping_filled_by_a_later_layer_is_not_a_value_of_its_own(
+    repo: Path, home: Path
+) -> None:
+    sources = load(repo, home).sources  # default.yaml says `pricing: {}`; pricing.yaml fills it
+    assert ("pricing",) not in sources
+    assert sources["pricing", "gpt-5.1", "input"].startswith("pricing.yaml:")
+    assert sources["notify",].startswith("default.yaml:")  # an empty list stays a value

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import subprocess
 import sys
 import time
 from collections.abc import Iterator
@@ -44,6 +45,7 @@ class Terminal:
         self.work = tmp_path / "work"
         self.home.mkdir(exist_ok=True)
         self.work.mkdir(exist_ok=True)
+        subprocess.run(["git", "init", "-q", str(self.work)], check=True)  # codex wants a repo
         env = {
             "PATH": os.environ["PATH"],
             "HOME": str(self.home),
