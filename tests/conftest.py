@@ -4,15 +4,20 @@ from __future__ import annotations
 
 import contextlib
 import io
+import json
 import os
 import socket
 import subprocess
 import sys
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
+import yaml
 
+from codex_py.cli import main as codex_main
 from codex_py.testing.fake_api import FakeAPI
 
 
@@ -76,7 +81,7 @@ def codex(fake_api: FakeAPI, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) ->
     def run(
         *args: str, cwd: Path, env: dict[str, str] | None = None, input: str | None = None
     ) -> subprocess.CompletedProcess[str]:
-        from codex_py.cli.app import main
+        main = codex_main
 
         out, err = io.StringIO(), io.StringIO()
         with monkeypatch.context() as patch:
@@ -114,3 +119,69 @@ def codex_process(fake_api: FakeAPI, tmp_path: Path) -> Codex:
         )
 
     return run
+
+
+# -- `cli`: codex in-process without the fake API (help, argv, config commands) -------------
+
+
+@dataclass(frozen=True)
+class Done:
+    code: int
+    out: str
+    err: str
+
+    def events(self) -> list[dict[str, Any]]:
+        return [json.loads(line) for line in self.out.splitlines()]
+
+
+Cli = Callable[..., Done]
+Scripted = Callable[..., list[str]]
+
+
+@pytest.fixture
+def cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> Cli:
+    home = tmp_path / "codex-home"
+    home.mkdir()
+    monkeypatch.setenv("CODEX_HOME", str(home))
+    monkeypatch.setenv("HOME", str(tmp_path))
+    for name in list(os.environ):
+        if name.startswith(("CODEX_PROVIDER", "CODEX_MODEL", "CODEX_ROUTING_", "_CODEX")):
+            monkeypatch.delenv(name)
+    for name in ("OPENAI_API_KEY", "ANTHROPIC_API_KEY"):
+        monkeypatch.delenv(name, raising=False)
+
+    def run(*args: str) -> Done:
+        capsys.readouterr()
+        with pytest.raises(SystemExit) as exited:
+            codex_main(list(args))
+        out, err = capsys.readouterr()
+        code = exited.value.code
+        return Done(code if isinstance(code, int) else 1, out, err)
+
+    return run
+
+
+@pytest.fixture
+def scripted(tmp_path: Path) -> Scripted:
+    def flags(*texts: str) -> list[str]:
+        path = tmp_path / "replies.yaml"
+        path.write_text(yaml.safe_dump([{"text": text} for text in texts]))
+        return ["--provider", "fake", "-c", f"providers.endpoints.fake.script={path}"]
+
+    return flags
+
+
+@pytest.fixture
+def in_repo(repo: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The current directory is a git repository."""
+    monkeypatch.chdir(repo)
+    return repo
+
+
+@pytest.fixture
+def outside_git(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The current directory is in no git repository."""
+    plain = tmp_path / "plain"
+    plain.mkdir()
+    monkeypatch.chdir(plain)
+    return plain

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import pytest
 
-from tests.cli.conftest import Cli
+Cli = Callable[..., Any]  # the `cli` fixture (tests/conftest.py)
 
 
 @pytest.mark.parametrize(
@@ -29,7 +32,7 @@ def complete(cli: Cli, monkeypatch: pytest.MonkeyPatch, line: str) -> list[str]:
     monkeypatch.setenv("COMP_CWORD", str(len(words) - 1))
     done = cli()
     assert done.code == 0, done.err
-    return done.out.split()
+    return [str(word) for word in done.out.split()]
 
 
 @pytest.mark.parametrize(

@@ -4,11 +4,13 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from tests.cli.conftest import Cli
+Cli = Callable[..., Any]  # the `cli` fixture (tests/conftest.py)
 
 KEY = "sk-live-abcdefghijklmnop1234"
 

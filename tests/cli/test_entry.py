@@ -3,12 +3,16 @@ the ``--json`` stream of a run that could not start."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from codex_py.events import from_dict
-from tests.cli.conftest import Cli, Scripted
+
+Cli = Callable[..., Any]  # the `cli` and `scripted` fixtures (tests/conftest.py)
+Scripted = Callable[..., list[str]]
 
 
 def one_line_error(err: str) -> str:

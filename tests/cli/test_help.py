@@ -4,12 +4,15 @@ config's; plain text with no value hints on flags."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from codex_py import config
-from tests.cli.conftest import Cli
+
+Cli = Callable[..., Any]  # the `cli` fixture (tests/conftest.py)
 
 GROUPS = ["Model and provider", "Configuration", "Approvals and limits", "Output and sessions"]
 RUN_OPTIONS = [

@@ -190,6 +190,9 @@ def test_shell_names_are_listed_only_in_policy_shell() -> None:
     offenders = [
         path.relative_to(PACKAGE).as_posix()
         for path in PACKAGE.rglob("*.py")
-        if "policy/shell" not in path.as_posix() and literal.search(path.read_text())
+        # cli/ names the shells it writes completion scripts for: a different list
+        if not path.as_posix().endswith(("policy/shell/syntax.py",))
+        and "/cli/" not in path.as_posix()
+        and literal.search(path.read_text())
     ]
     assert offenders == []
