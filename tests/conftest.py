@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import io
 import json
@@ -9,7 +10,7 @@ import os
 import socket
 import subprocess
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -17,7 +18,12 @@ from typing import Any
 import pytest
 import yaml
 
+from codex_py import config
+from codex_py.agent.loop import RunResult
+from codex_py.agent.wiring import build_agent
 from codex_py.cli import main as codex_main
+from codex_py.config.settings import Settings
+from codex_py.events import Event, ListSink
 from codex_py.testing.fake_api import FakeAPI
 
 
@@ -185,3 +191,44 @@ def outside_git(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     plain.mkdir()
     monkeypatch.chdir(plain)
     return plain
+
+
+# -- in-process runs: `settings(**overrides)` and `run_agent(script, **overrides)` -----------
+
+MakeSettings = Callable[..., Settings]
+RunAgent = Callable[..., tuple[RunResult, list[Event]]]
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> MakeSettings:
+    """Validated settings: the built-in defaults plus dotted-key overrides, e.g.
+    ``settings(**{"limits.max_turns": 3})`` (values as YAML, like ``-c``)."""
+
+    def make(**overrides: Any) -> Settings:
+        pairs = [f"{key}={json.dumps(value)}" for key, value in overrides.items()]
+        env = {"CODEX_HOME": str(tmp_path / "codex-home")}
+        return config.load(tmp_path, overrides=pairs, env=env).settings
+
+    return make
+
+
+@pytest.fixture
+def run_agent(tmp_path: Path, settings: MakeSettings) -> RunAgent:
+    """Run the real agent in-process, every call answered by the scripted ``fake`` endpoint
+    from ``script`` (replies in the format of ``codex_py.testing.replies``); returns the run's
+    result and every event it emitted."""
+
+    def run(
+        script: Sequence[Mapping[str, Any]], *, prompt: str = "go", **overrides: Any
+    ) -> tuple[RunResult, list[Event]]:
+        path = tmp_path / "script.yaml"
+        path.write_text(yaml.safe_dump([dict(reply) for reply in script]))
+        chosen = settings(
+            **{"providers.force": "fake", "providers.endpoints.fake.script": str(path)},
+            **overrides,
+        )
+        sink = ListSink()
+        agent = build_agent(chosen, tmp_path, sink=sink, env={})
+        return asyncio.run(agent.run(prompt)), sink.events
+
+    return run

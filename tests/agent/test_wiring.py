@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -16,10 +16,12 @@ from codex_py.agent.loop import RunResult
 from codex_py.agent.wiring import Providers, build_agent
 from codex_py.client import create_client
 from codex_py.config.settings import Settings
-from codex_py.events import ListSink, SessionEnd, UsageEvent
+from codex_py.events import Event, ListSink, SessionEnd, UsageEvent
 from codex_py.messages import tool_message
 from codex_py.testing.fake_api import FakeAPI
 from codex_py.types import ModelRequest, ToolResult
+
+RunAgent = Callable[..., tuple[RunResult, list[Event]]]  # the `run_agent` fixture
 
 # $1 a token in, nothing out: a call's cost is its input tokens, in dollars.
 PRICED = "pricing: {scripted: {input: 1000000, output: 0}}\n"
@@ -93,14 +95,16 @@ def test_compaction_calls_are_priced_counted_and_stop_the_run_at_the_budget(
     assert result.status == "limit" and "cost limit reached" in str(result.error)
 
 
-def test_a_budget_stop_reports_every_model_call_made(tmp_path: Path) -> None:
+def test_a_budget_stop_reports_every_model_call_made(run_agent: RunAgent) -> None:
     step = {"tool_calls": [{"name": "shell", "arguments": {"command": ["true"]}}]}
     replies = [text("1. plan", 1), {**step, "usage": {"input_tokens": 1}}]
     replies += [{**step, "usage": {"input_tokens": 1}}, text("unreached", 1)]
-    result, sink = run(fake_settings(tmp_path, replies, "limits: {max_cost: 3}\n"), tmp_path)
-    calls = len(usage_events(sink))
-    assert result.status == "limit"
-    assert end_of(sink).turns == result.turns == calls == 3
+    price = {"input": 1_000_000, "output": 0}
+    result, events = run_agent(replies, **{"pricing.scripted": price, "limits.max_cost": 3})
+    calls = [e for e in events if isinstance(e, UsageEvent)]
+    end = events[-1]
+    assert result.status == "limit" and isinstance(end, SessionEnd)
+    assert end.turns == result.turns == len(calls) == 3
 
 
 def test_safety_votes_are_usage_events(tmp_path: Path) -> None:
