@@ -143,7 +143,7 @@ def test_missing_api_key_is_one_line_exit_2(fake_api: FakeAPI, repo: Path, codex
 
 def test_unreachable_endpoint_is_one_line_exit_1(repo: Path, codex: Any, free_port: int) -> None:
     done = codex(
-        "exec", "--provider", "openai", "hi", cwd=repo,
+        "exec", "--provider", "openai", "-c", "retries.base_delay=0", "hi", cwd=repo,
         env={"OPENAI_BASE_URL": f"http://127.0.0.1:{free_port}/v1"},
     )  # fmt: skip
     assert done.returncode == 1
