@@ -78,6 +78,18 @@ def _codex_env(fake_api: FakeAPI, tmp_path: Path, env: dict[str, str] | None) ->
 Codex = Callable[..., "subprocess.CompletedProcess[str]"]
 
 
+def invoke(args: Sequence[str]) -> tuple[int, str, str]:
+    """``codex ARGS`` in this process: its exit code, stdout and stderr."""
+    out, err = io.StringIO(), io.StringIO()
+    code = 0
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        try:
+            codex_main(list(args))
+        except SystemExit as exit_:
+            code = exit_.code if isinstance(exit_.code, int) else 1
+    return code, out.getvalue(), err.getvalue()
+
+
 @pytest.fixture
 def codex(fake_api: FakeAPI, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Codex:
     """Run the `codex` command in this process against the fake API, with a clean home and
@@ -87,21 +99,13 @@ def codex(fake_api: FakeAPI, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) ->
     def run(
         *args: str, cwd: Path, env: dict[str, str] | None = None, input: str | None = None
     ) -> subprocess.CompletedProcess[str]:
-        main = codex_main
-
-        out, err = io.StringIO(), io.StringIO()
         with monkeypatch.context() as patch:
             for key, value in _codex_env(fake_api, tmp_path, env).items():
                 patch.setenv(key, value)
             patch.chdir(cwd)
             patch.setattr(sys, "stdin", io.StringIO(input or ""))
-            code = 0
-            with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-                try:
-                    main(list(args))
-                except SystemExit as exit_:
-                    code = exit_.code if isinstance(exit_.code, int) else 1
-        return subprocess.CompletedProcess(["codex", *args], code, out.getvalue(), err.getvalue())
+            code, out, err = invoke(args)
+        return subprocess.CompletedProcess(["codex", *args], code, out, err)
 
     return run
 
@@ -157,12 +161,7 @@ def cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureF
         monkeypatch.delenv(name, raising=False)
 
     def run(*args: str) -> Done:
-        capsys.readouterr()
-        with pytest.raises(SystemExit) as exited:
-            codex_main(list(args))
-        out, err = capsys.readouterr()
-        code = exited.value.code
-        return Done(code if isinstance(code, int) else 1, out, err)
+        return Done(*invoke(args))
 
     return run
 
